@@ -1,0 +1,95 @@
+/**
+ * Talk to a bot on the terminal: a local space against stdin.
+ *
+ * ```sh
+ * deno run --allow-read --allow-env cli.ts                  # the demo bot
+ * deno run --allow-read --allow-env cli.ts --bot ./my_bot.ts
+ * printf 'hello\necho hi\n' | deno run --allow-read --allow-env cli.ts
+ * ```
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { type BotHandler, botSink, loadBot } from "./spaces/bot.ts";
+import { Context } from "./spaces/context.ts";
+import { demoBot } from "./spaces/_demo_bot.ts";
+import { LocalSpace } from "./spaces/local.ts";
+import type { Space } from "./spaces/base.ts";
+
+const USAGE = `Usage: deno run --allow-read --allow-env cli.ts [options]
+
+Talk to a bot in your terminal. Lines come from --input, else from stdin.
+
+Options:
+  --bot <module>    a module whose default export is (event, space) => ...
+                    (without it, a demo bot answers help, hello and echo)
+  --title <title>   title of the local channel
+  --input <line>    a scripted user line; repeat for more lines
+  -h, --help        show this help
+`;
+
+/**
+ * Runs the local space with the given command-line arguments.
+ *
+ * @param args The arguments, without the program name.
+ * @returns The process exit code: 0, or 2 for bad arguments.
+ */
+export async function main(args: string[]): Promise<number> {
+  let flags;
+  try {
+    flags = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        bot: { type: "string" },
+        title: { type: "string" },
+        input: { type: "string", multiple: true },
+        help: { type: "boolean", short: "h" },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : error}\n`);
+    console.error(USAGE);
+    return 2;
+  }
+  if (flags.help) {
+    console.log(USAGE);
+    return 0;
+  }
+
+  let bot: BotHandler = demoBot;
+  if (flags.bot !== undefined) {
+    try {
+      bot = await loadBot(flags.bot);
+    } catch (error) {
+      console.error(error instanceof Error ? error.message : error);
+      return 2;
+    }
+  }
+
+  const context = new Context({ space: { type: "local" } });
+  if (flags.title !== undefined) context.set("space.title", flags.title);
+  const space: Space = new LocalSpace({
+    context,
+    input: flags.input,
+    ears: botSink(bot, () => space),
+  });
+  await space.connect();
+
+  const controller = new AbortController();
+  const onInterrupt = () => controller.abort();
+  Deno.addSignalListener("SIGINT", onInterrupt);
+  try {
+    const running = await space.start({ signal: controller.signal });
+    await running?.done;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+  }
+  return 0;
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

@@ -1,0 +1,78 @@
+/**
+ * **@shellbot/spaces** lets a chat bot live in a *space*: a terminal for
+ * local work, or Webex for real teams. Write the bot handler once; run it
+ * against stdin with `cli.ts`, and behind a webhook with `server.ts`.
+ *
+ * @example Quick start: a bot on a scripted local space
+ * ```ts
+ * import { botSink, LocalSpace, type BotHandler, type Space } from "@shellbot/spaces";
+ *
+ * const bot: BotHandler = async (event, space) => {
+ *   if (event.type === "message" && event.channelId) {
+ *     await space.postMessage(event.channelId, `You said: ${event.text}`);
+ *   }
+ * };
+ *
+ * const space: Space = new LocalSpace({
+ *   input: ["hello", "how are you?"],
+ *   ears: botSink(bot, () => space),
+ * });
+ * await space.connect();
+ * await space.run(); // prints the transcript, then ends with the input
+ * ```
+ *
+ * @module
+ */
+
+export {
+  type FileInput,
+  type ListMessagesOptions,
+  type ParticipantsReport,
+  type PostMessageRequest,
+  type RunningSpace,
+  type SignalOptions,
+  Space,
+  type SpaceOptions,
+  type StartOptions,
+} from "./spaces/base.ts";
+export { type BotHandler, botSink, loadBot } from "./spaces/bot.ts";
+export {
+  type Channel,
+  type ChannelInit,
+  createChannel,
+} from "./spaces/channel.ts";
+export {
+  type CheckOptions,
+  Context,
+  type ContextOptions,
+  type Settings,
+} from "./spaces/context.ts";
+export {
+  ApiError,
+  type ApiErrorDetails,
+  ConfigurationError,
+  NetworkError,
+  SignatureError,
+  SpacesError,
+} from "./spaces/errors.ts";
+export {
+  createJoin,
+  createLeave,
+  createMessage,
+  isSpaceEvent,
+  type Join,
+  type Leave,
+  type MembershipEvent,
+  type Message,
+  type MessageInit,
+  type SpaceEvent,
+} from "./spaces/events.ts";
+export { type SpaceClass, SpaceFactory } from "./spaces/factory.ts";
+export {
+  LOCAL_CHANNEL_ID,
+  LOCAL_USER_ID,
+  LocalSpace,
+  type LocalSpaceOptions,
+} from "./spaces/local.ts";
+export { type Logger, quietLogger } from "./spaces/log.ts";
+export { EventQueue, type EventSink } from "./spaces/queue.ts";

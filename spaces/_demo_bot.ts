@@ -1,0 +1,62 @@
+import type { BotHandler } from "./bot.ts";
+import type { SpaceEvent } from "./events.ts";
+
+const HELP = [
+  "Commands:",
+  "  help         this list",
+  "  hello        a greeting",
+  "  echo <text>  says <text> back",
+].join("\n");
+
+/**
+ * The bot that `cli.ts` runs without `--bot`: a few commands, and a line
+ * describing any other event, so a new user sees what a bot receives.
+ */
+export const demoBot: BotHandler = async (event, space) => {
+  const channel = event.channelId;
+  if (!channel) return;
+  if (event.type !== "message") {
+    await space.postMessage(channel, describe(event));
+    return;
+  }
+  const botName = space.context.get<string>("bot.name", "");
+  const [verb, ...rest] = withoutMention(event.text, botName).split(/\s+/);
+  const argument = rest.join(" ");
+  switch (verb.toLowerCase()) {
+    case "help":
+      return void await space.postMessage(channel, HELP);
+    case "hello":
+      return void await space.postMessage(channel, "Hello!");
+    case "echo":
+      return void await space.postMessage(
+        channel,
+        argument || "(nothing to echo)",
+      );
+    default:
+      return void await space.postMessage(channel, describe(event));
+  }
+};
+
+// In Webex group rooms the text of a message to the bot starts with its name.
+function withoutMention(text: string, botName: string): string {
+  const trimmed = text.trim();
+  if (botName && trimmed.toLowerCase().startsWith(botName.toLowerCase())) {
+    return trimmed.slice(botName.length).trim();
+  }
+  return trimmed;
+}
+
+function describe(event: SpaceEvent): string {
+  switch (event.type) {
+    case "message":
+      return `Received a message: "${event.text}" (try 'help')`;
+    case "join":
+      return `Received a join: ${
+        event.actorLabel ?? event.actorAddress ?? event.actorId
+      } joined`;
+    case "leave":
+      return `Received a leave: ${
+        event.actorLabel ?? event.actorAddress ?? event.actorId
+      } left`;
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Bot handlers: the one function a bot is, written once for every space.
+ *
+ * @module
+ */
+
+import type { Space } from "./base.ts";
+import { SpacesError } from "./errors.ts";
+import type { SpaceEvent } from "./events.ts";
+import type { EventSink } from "./queue.ts";
+
+/**
+ * A bot: called once for each event the space hears. The same module runs
+ * on the terminal with `cli.ts` and on Webex behind `server.ts`.
+ *
+ * @example A bot module (`my_bot.ts`)
+ * ```ts
+ * import type { BotHandler } from "@shellbot/spaces";
+ *
+ * export default (async (event, space) => {
+ *   if (event.type === "message" && event.channelId) {
+ *     await space.postMessage(event.channelId, `You said: ${event.text}`);
+ *   }
+ * }) satisfies BotHandler;
+ * ```
+ */
+export type BotHandler = (
+  event: SpaceEvent,
+  space: Space,
+) => void | Promise<void>;
+
+/**
+ * Loads a bot module and returns its default export.
+ *
+ * @param specifier A path (relative to the working directory) or a URL.
+ * @returns The handler.
+ * @throws {SpacesError} When the module cannot be loaded or its default
+ * export is not a function.
+ *
+ * @example Load a bot from a data URL
+ * ```ts
+ * import { loadBot } from "@shellbot/spaces";
+ *
+ * const bot = await loadBot("data:text/javascript,export default () => {}");
+ * console.log(typeof bot); // "function"
+ * ```
+ */
+export async function loadBot(specifier: string): Promise<BotHandler> {
+  const url =
+    /^[a-z][a-z0-9+.-]*:/i.test(specifier) && !/^[a-z]:[\\/]/i.test(specifier)
+      ? specifier
+      : new URL(specifier, `file://${Deno.cwd()}/`).href;
+  let module: Record<string, unknown>;
+  try {
+    module = await import(url);
+  } catch (error) {
+    throw new SpacesError(
+      `Cannot load the bot module '${specifier}': ${
+        error instanceof Error ? error.message : error
+      }`,
+      { cause: error },
+    );
+  }
+  if (typeof module.default !== "function") {
+    throw new SpacesError(
+      `The bot module '${specifier}' must export a function as default: export default (event, space) => { ... }`,
+    );
+  }
+  return module.default as BotHandler;
+}
+
+/**
+ * Makes an event sink that calls a bot for each event, waiting for it, and
+ * logs (without stopping) when the bot throws.
+ *
+ * @param bot The handler.
+ * @param space The space passed to the handler, whose logger is used; or a
+ * function returning it, for a sink made before its space (as `ears`).
+ * @returns A sink to use as the space's `ears`.
+ *
+ * @example Wire a bot to a local space
+ * ```ts
+ * import { botSink, LocalSpace, type Space } from "@shellbot/spaces";
+ *
+ * let heard = 0;
+ * const space: Space = new LocalSpace({
+ *   input: ["hi"],
+ *   stdout: new WritableStream(),
+ *   ears: botSink(() => void heard++, () => space),
+ * });
+ * await space.run();
+ * console.log(heard); // 1
+ * ```
+ */
+export function botSink(
+  bot: BotHandler,
+  space: Space | (() => Space),
+): EventSink<SpaceEvent> {
+  const spaceOf = typeof space === "function" ? space : () => space;
+  return {
+    async put(event) {
+      try {
+        await bot(event, spaceOf());
+      } catch (error) {
+        spaceOf().logger.error(
+          `The bot failed on a ${event.type} event: ${
+            error instanceof Error ? error.stack ?? error.message : error
+          }`,
+        );
+      }
+    },
+  };
+}
