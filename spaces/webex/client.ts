@@ -18,10 +18,36 @@ import {
   parseRetryAfter,
 } from "./_retry.ts";
 
-/** The Webex API URL used when none is given. */
+/**
+ * The Webex API URL used when none is given.
+ *
+ * @example Compare a client's API URL with the default
+ * ```ts
+ * import { DEFAULT_API_URL, WebexClient } from "./client.ts";
+ *
+ * console.log(new WebexClient({ token: "secret" }).apiUrl === DEFAULT_API_URL); // true
+ * ```
+ */
 export const DEFAULT_API_URL = "https://webexapis.com/v1";
 
-/** Options of a {@linkcode WebexClient}. */
+/**
+ * Options of a {@linkcode WebexClient}.
+ *
+ * @example Retry fewer times, and wait less for a slow server
+ * ```ts
+ * import { WebexClient, type WebexClientOptions } from "./client.ts";
+ *
+ * const options: WebexClientOptions = {
+ *   token: "secret",
+ *   maxAttempts: 3,
+ *   maxRetryAfter: 30,
+ *   backoff: { base: 1, max: 10 },
+ *   timeout: 10_000,
+ * };
+ * const client = new WebexClient(options);
+ * console.log(client.apiUrl); // "https://webexapis.com/v1"
+ * ```
+ */
 export interface WebexClientOptions {
   /** The bearer token. It is never logged and never put in an error. */
   token: string;
@@ -85,7 +111,26 @@ export interface WebexClientOptions {
   random?: () => number;
 }
 
-/** Options of one {@linkcode WebexClient} request. */
+/**
+ * Options of one {@linkcode WebexClient} request.
+ *
+ * @example Upload a stream that can be sent again after a 429
+ * ```ts
+ * import { WebexClient, type WebexRequestOptions } from "./client.ts";
+ *
+ * const client = new WebexClient({
+ *   token: "secret",
+ *   fetch: () => Promise.resolve(Response.json({ id: "m1" })),
+ * });
+ * const options: WebexRequestOptions = {
+ *   headers: { "content-type": "application/octet-stream" },
+ *   body: () => ReadableStream.from([new TextEncoder().encode("bytes")]),
+ *   signal: AbortSignal.timeout(60_000),
+ * };
+ * const response = await client.request("PUT", "/upload", options);
+ * console.log(await response.json()); // { id: "m1" }
+ * ```
+ */
 export interface WebexRequestOptions {
   /** Query parameters; `undefined` values are left out. */
   query?: Record<string, string | number | boolean | undefined>;
