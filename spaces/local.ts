@@ -91,58 +91,53 @@ export class LocalSpace extends Space {
   }
 
   /** Sets `bot.id` and `bot.name` when they are not set. */
-  override connect(_options: SignalOptions = {}): Promise<void> {
+  override async connect(_options: SignalOptions = {}): Promise<void> {
     if (!this.context.has("bot.id")) this.context.set("bot.id", "*bot");
     if (!this.context.has("bot.name")) this.context.set("bot.name", "Shelly");
-    return Promise.resolve();
   }
 
   /** Renames the one channel. */
-  override create(title: string): Promise<Channel> {
+  override async create(title: string): Promise<Channel> {
     this.context.set("space.title", requireText(title, "create", "title"));
-    return Promise.resolve(this.#channel());
+    return this.#channel();
   }
 
   /** The one channel when `id` is `*local`. */
-  override getById(id: string): Promise<Channel | undefined> {
+  override async getById(id: string): Promise<Channel | undefined> {
     requireText(id, "getById", "id");
-    return Promise.resolve(
-      id === LOCAL_CHANNEL_ID ? this.#channel() : undefined,
-    );
+    return id === LOCAL_CHANNEL_ID ? this.#channel() : undefined;
   }
 
   /** The one channel when `title` is its title. */
-  override getByTitle(title: string): Promise<Channel | undefined> {
+  override async getByTitle(title: string): Promise<Channel | undefined> {
     requireText(title, "getByTitle", "title");
     const channel = this.#channel();
-    return Promise.resolve(channel.title === title ? channel : undefined);
+    return channel.title === title ? channel : undefined;
   }
 
   /** Always `undefined`: a local space has no direct channels. */
-  override getByPerson(label: string): Promise<Channel | undefined> {
+  override async getByPerson(label: string): Promise<Channel | undefined> {
     requireText(label, "getByPerson", "label");
-    return Promise.resolve(undefined);
+    return undefined;
   }
 
   /** Saves the title of the one channel. */
-  override update(channel: Channel): Promise<void> {
+  override async update(channel: Channel): Promise<void> {
     if (channel.id === LOCAL_CHANNEL_ID) {
       this.context.set("space.title", channel.title);
     }
-    return Promise.resolve();
   }
 
   /** Forgets the messages and participants of the channel. */
-  override delete(id: string): Promise<void> {
+  override async delete(id: string): Promise<void> {
     requireText(id, "delete", "id");
     this.#history = this.#history.filter((message) => message.channelId !== id);
     this.#participants.delete(id);
-    return Promise.resolve();
   }
 
   /** The one channel. */
-  override listGroupChannels(): Promise<Channel[]> {
-    return Promise.resolve([this.#channel()]);
+  override async listGroupChannels(): Promise<Channel[]> {
+    return [this.#channel()];
   }
 
   /** The latest messages of the channel, newest first. */
@@ -175,27 +170,25 @@ export class LocalSpace extends Space {
   }
 
   /** The participants kept in memory for the channel. */
-  override listParticipants(id: string): Promise<string[]> {
+  override async listParticipants(id: string): Promise<string[]> {
     requireText(id, "listParticipants", "id");
-    return Promise.resolve([...(this.#participants.get(id) ?? [])]);
+    return [...(this.#participants.get(id) ?? [])];
   }
 
   /** Adds a participant in memory. */
-  override addParticipant(id: string, person: string): Promise<void> {
+  override async addParticipant(id: string, person: string): Promise<void> {
     requireText(id, "addParticipant", "id");
     requireText(person, "addParticipant", "person");
     let persons = this.#participants.get(id);
     if (!persons) this.#participants.set(id, persons = new Set());
     persons.add(person);
-    return Promise.resolve();
   }
 
   /** Removes a participant from memory. */
-  override removeParticipant(id: string, person: string): Promise<void> {
+  override async removeParticipant(id: string, person: string): Promise<void> {
     requireText(id, "removeParticipant", "id");
     requireText(person, "removeParticipant", "person");
     this.#participants.get(id)?.delete(person);
-    return Promise.resolve();
   }
 
   /**
