@@ -1,0 +1,44 @@
+/**
+ * Test helpers of @shellbot/spaces: {@linkcode FakeWebex}, an in-process fake
+ * of the Webex messaging API served over real HTTP, for your own tests.
+ *
+ * Point a `WebexSpace` (or any Webex client) at `webex.url` with
+ * `webex.bot.token`, drive simulated users with `simulateMessage`, and
+ * inspect what the bot did with `postedByBot()`, `requests` and
+ * `requestCount()`. Faults (429, 423, 5xx) and latency can be switched on
+ * per endpoint.
+ *
+ * @example Quick start
+ * ```ts
+ * import { FakeWebex } from "@shellbot/spaces/testing";
+ *
+ * await using webex = await FakeWebex.start();
+ * const alice = webex.addUser({ email: "alice@example.com", displayName: "Alice" });
+ * webex.simulateMessage({ from: alice, toPersonEmail: webex.bot.emails[0], text: "hi" });
+ * const response = await fetch(`${webex.url}/rooms?type=direct`, {
+ *   headers: { authorization: `Bearer ${webex.bot.token}` },
+ * });
+ * const { items } = await response.json();
+ * console.log(items[0].title); // "Alice"
+ * ```
+ *
+ * @module
+ */
+
+export { FakeWebex } from "./spaces/fake/fake_webex.ts";
+export type {
+  AddRoomInit,
+  PersonRef,
+  SimulatedMessage,
+} from "./spaces/fake/fake_webex.ts";
+export type {
+  ContentState,
+  FakeContent,
+  FakePerson,
+  FakeWebexOptions,
+  FaultRule,
+  FaultStatus,
+  RecordedRequest,
+} from "./spaces/fake/types.ts";
+export { parseWebexId, unpadded, uuidOf, webexId } from "./spaces/fake/ids.ts";
+export type { WebexIdParts } from "./spaces/fake/ids.ts";
