@@ -76,3 +76,34 @@ export {
 } from "./spaces/local.ts";
 export { type Logger, quietLogger } from "./spaces/log.ts";
 export { EventQueue, type EventSink } from "./spaces/queue.ts";
+export {
+  downloadAttachment,
+  type DownloadOptions,
+  getAttachment,
+  nameAttachment,
+} from "./spaces/webex/attachments.ts";
+export {
+  DEFAULT_API_URL,
+  WebexClient,
+  type WebexClientOptions,
+  type WebexRequestOptions,
+} from "./spaces/webex/client.ts";
+export {
+  parseWebexId,
+  sameWebexId,
+  uuidOf,
+  webexId,
+  type WebexIdParts,
+} from "./spaces/webex/ids.ts";
+export {
+  channelFromRoom,
+  membershipEvent,
+  messageFromWebex,
+} from "./spaces/webex/normalise.ts";
+export {
+  MAX_TEXT_BYTES,
+  SparkSpace,
+  type WebexCreateOptions,
+  WebexSpace,
+  type WebexSpaceOptions,
+} from "./spaces/webex/space.ts";

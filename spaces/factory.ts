@@ -8,6 +8,7 @@ import { Space, type SpaceOptions } from "./base.ts";
 import type { Context } from "./context.ts";
 import { ConfigurationError } from "./errors.ts";
 import { LocalSpace } from "./local.ts";
+import { WebexSpace } from "./webex/space.ts";
 
 /** A class of space that the factory can make. */
 export type SpaceClass = new (options?: SpaceOptions) => Space;
@@ -15,6 +16,8 @@ export type SpaceClass = new (options?: SpaceOptions) => Space;
 const registry = new Map<string, SpaceClass>([
   ["space", Space],
   ["local", LocalSpace],
+  ["webex", WebexSpace],
+  ["spark", WebexSpace],
 ]);
 
 /**

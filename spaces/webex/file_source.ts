@@ -6,26 +6,11 @@
  */
 
 import { SpacesError } from "../errors.ts";
+import type { FileInput } from "../base.ts";
 import type { MultipartFile } from "./multipart.ts";
 
 /** The largest file Webex accepts on a message: 100 MB. */
 export const MAX_FILE_SIZE = 104_857_600;
-
-/**
- * A file to attach: an `http:`/`https:` URL (Webex fetches it), a local path
- * or `file:` URL, a `Blob` or `File`, or a named stream, which can be sent
- * once only.
- */
-export type FileInput =
-  | string
-  | URL
-  | Blob
-  | {
-    name: string;
-    stream: ReadableStream<Uint8Array>;
-    size?: number;
-    type?: string;
-  };
 
 /**
  * A resolved file: a URL to pass as JSON, or a file to upload. An upload

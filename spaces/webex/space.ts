@@ -1,0 +1,592 @@
+/**
+ * The Webex space: rooms, messages, participants and files of a Webex
+ * organisation, through the REST API with plain `fetch`.
+ *
+ * @module
+ */
+
+import { listOf, requireText } from "../_arguments.ts";
+import {
+  type PostMessageRequest,
+  type SignalOptions,
+  Space,
+  type SpaceOptions,
+} from "../base.ts";
+import type { Channel } from "../channel.ts";
+import { ApiError, ConfigurationError } from "../errors.ts";
+import type { Message } from "../events.ts";
+import {
+  downloadAttachment,
+  type DownloadOptions,
+  getAttachment,
+  nameAttachment,
+} from "./attachments.ts";
+import {
+  DEFAULT_API_URL,
+  WebexClient,
+  type WebexRequestOptions,
+} from "./client.ts";
+import { resolveFile } from "./file_source.ts";
+import { sameWebexId } from "./ids.ts";
+import { createMultipartBody } from "./multipart.ts";
+import { channelFromRoom, messageFromWebex } from "./normalise.ts";
+
+type Json = Record<string, unknown>;
+
+/** Webex refuses `text` or `markdown` longer than this, in UTF-8 bytes. */
+export const MAX_TEXT_BYTES = 7439;
+
+/** Options of {@linkcode WebexSpace}. */
+export interface WebexSpaceOptions extends SpaceOptions {
+  /** Bot token; else `space.token`, `WEBEX_BOT_TOKEN`, `CISCO_SPARK_BOT_TOKEN`. */
+  token?: string;
+  /** Audit token; else `space.audit_token`, `WEBEX_AUDIT_TOKEN`, `CISCO_SPARK_AUDIT_TOKEN`. */
+  auditToken?: string;
+  /** API URL; else `space.api_url`, `WEBEX_API_URL`, `https://webexapis.com/v1`. */
+  apiUrl?: string;
+  /** The `fetch` to use. @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+/** Options of {@linkcode WebexSpace.create}. */
+export interface WebexCreateOptions extends SignalOptions {
+  /** Team of the new room: an object with an id, or a name looked up (and created when missing). */
+  team?: { id: string } | string;
+}
+
+/**
+ * A space on Webex (formerly Cisco Spark), for the types `webex` and `spark`.
+ *
+ * @example Post to a room of a fake Webex
+ * ```ts
+ * import { Context, WebexSpace } from "@shellbot/spaces";
+ * import { FakeWebex } from "@shellbot/spaces/testing";
+ *
+ * await using webex = await FakeWebex.start();
+ * const room = webex.addRoom({ title: "Ops" });
+ * const space = new WebexSpace({
+ *   context: new Context({ space: { room: "Ops" } }),
+ *   token: webex.bot.token,
+ *   apiUrl: webex.url,
+ * });
+ * await space.connect();
+ * await space.postMessage(String(room.id), "Hello, Ops!");
+ * console.log(webex.postedByBot().length); // 1
+ * ```
+ */
+export class WebexSpace extends Space {
+  /** Seconds between two pulls: polling Webex faster only earns 429s. */
+  static override PULL_INTERVAL = 10;
+
+  #options: WebexSpaceOptions;
+  #client?: WebexClient;
+  #auditClient?: WebexClient;
+  #roomTypes = new Map<string, string>();
+
+  /**
+   * Makes a Webex space; nothing is sent before `connect()` or a first call.
+   *
+   * @param options Token, API URL, `fetch`, and the options of every space.
+   */
+  constructor(options: WebexSpaceOptions = {}) {
+    super(options);
+    this.#options = options;
+  }
+
+  /** The title of the room to bond: `space.room`. */
+  override configuredTitle(): string {
+    return this.context.get<string>(
+      "space.room",
+      (this.constructor as typeof Space).DEFAULT_SPACE_TITLE,
+    );
+  }
+
+  /**
+   * Checks the settings, resolving `$NAME` values and environment fallbacks.
+   *
+   * @throws {ConfigurationError} When `space.room` or the bot token is
+   * missing; the message names the setting and the variable to set.
+   */
+  override check(): void {
+    const context = this.context;
+    context.check("space.room", { isMandatory: true, filter: true });
+    if (this.#options?.token) context.set("space.token", this.#options.token);
+    checkWithFallbacks(this, "space.token", [
+      "WEBEX_BOT_TOKEN",
+      "CISCO_SPARK_BOT_TOKEN",
+    ]);
+    if (!context.get("space.token")) {
+      throw new ConfigurationError(
+        "Missing Webex bot token: set 'space.token' in the settings or the environment variable WEBEX_BOT_TOKEN",
+        { key: "space.token" },
+      );
+    }
+    if (this.#options?.auditToken) {
+      context.set("space.audit_token", this.#options.auditToken);
+    }
+    checkWithFallbacks(this, "space.audit_token", [
+      "WEBEX_AUDIT_TOKEN",
+      "CISCO_SPARK_AUDIT_TOKEN",
+    ]);
+    checkWithFallbacks(this, "space.webhook_secret", ["WEBEX_WEBHOOK_SECRET"]);
+    if (this.#options?.apiUrl) {
+      context.set("space.api_url", this.#options.apiUrl);
+    }
+    checkWithFallbacks(this, "space.api_url", ["WEBEX_API_URL"]);
+    context.check("space.api_url", { default: DEFAULT_API_URL });
+    context.check("space.team", { filter: true });
+    const participants = context.get("space.participants");
+    if (participants !== undefined) {
+      context.set("space.participants", listOf(participants));
+    }
+  }
+
+  /** The client for the bot token, made on first use. */
+  get client(): WebexClient {
+    if (!this.#client) {
+      this.check();
+      this.#client = this.#newClient(this.context.get<string>("space.token"));
+    }
+    return this.#client;
+  }
+
+  /** The client for the audit token, when one is set. */
+  get auditClient(): WebexClient | undefined {
+    if (!this.#auditClient) {
+      const token = this.client &&
+        this.context.get<string>("space.audit_token");
+      if (token) this.#auditClient = this.#newClient(token);
+    }
+    return this.#auditClient;
+  }
+
+  /**
+   * Checks the settings and reads the bot's identity from `/people/me` into
+   * `bot.id`, `bot.name`, `bot.address` (and `audit.id` with an audit token).
+   *
+   * @param options A signal to cancel.
+   */
+  override async connect(options: SignalOptions = {}): Promise<void> {
+    const me = await this.client.get<Json>("/people/me", options);
+    this.context.set("bot.id", me.id);
+    this.context.set("bot.name", me.displayName);
+    this.context.set("bot.type", me.type);
+    const emails = Array.isArray(me.emails) ? me.emails : [];
+    if (emails[0]) this.context.set("bot.address", emails[0]);
+    const audit = this.auditClient;
+    if (audit) {
+      const auditor = await audit.get<Json>("/people/me", options);
+      this.context.set("audit.id", auditor.id);
+    }
+  }
+
+  /**
+   * Creates a group room, in a team when asked (`options.team`, else
+   * `space.team`).
+   *
+   * @param title Title of the room.
+   * @param options The team, and a signal.
+   * @returns The new channel.
+   */
+  override async create(
+    title: string,
+    options: WebexCreateOptions = {},
+  ): Promise<Channel> {
+    requireText(title, "create", "title");
+    const team = options.team ??
+      this.context.get<string | undefined>("space.team");
+    let teamId: string | undefined;
+    if (typeof team === "string" && team !== "") {
+      const found = await this.getTeam(team, options) ??
+        await this.client.post<Json>("/teams", { name: team }, options);
+      teamId = String(found.id);
+    } else if (typeof team === "object" && team !== null) {
+      teamId = team.id;
+    }
+    const room = await this.client.post<Json>(
+      "/rooms",
+      { title, teamId },
+      options,
+    );
+    return this.#channel(room);
+  }
+
+  /** The room with this id, or `undefined` when there is none. */
+  override async getById(
+    id: string,
+    options: SignalOptions = {},
+  ): Promise<Channel | undefined> {
+    requireText(id, "getById", "id");
+    try {
+      return this.#channel(
+        await this.client.get<Json>(
+          `/rooms/${encodeURIComponent(id)}`,
+          options,
+        ),
+      );
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** The first group room with exactly this title, or `undefined`. */
+  override async getByTitle(
+    title: string,
+    options: SignalOptions = {},
+  ): Promise<Channel | undefined> {
+    requireText(title, "getByTitle", "title");
+    for await (const room of this.#rooms("group", options)) {
+      if (room.title === title) return this.#channel(room);
+    }
+    return undefined;
+  }
+
+  /** The first direct room whose title (the person's name) starts with `label`. */
+  override async getByPerson(
+    label: string,
+    options: SignalOptions = {},
+  ): Promise<Channel | undefined> {
+    requireText(label, "getByPerson", "label");
+    for await (const room of this.#rooms("direct", options)) {
+      if (String(room.title ?? "").startsWith(label)) {
+        return this.#channel(room);
+      }
+    }
+    return undefined;
+  }
+
+  /** Saves the title of a room. */
+  override async update(
+    channel: Channel,
+    options: SignalOptions = {},
+  ): Promise<void> {
+    requireText(channel?.id, "update", "channel id");
+    requireText(channel.title, "update", "channel title");
+    await this.client.put(`/rooms/${encodeURIComponent(channel.id)}`, {
+      title: channel.title,
+    }, options);
+  }
+
+  /** Deletes a room (for a non-moderator, Webex only removes the bot from it). */
+  override async delete(
+    id: string,
+    options: SignalOptions = {},
+  ): Promise<void> {
+    requireText(id, "delete", "id");
+    await this.client.delete(`/rooms/${encodeURIComponent(id)}`, options);
+    this.#roomTypes.delete(id);
+  }
+
+  /**
+   * Lists group rooms of the bot, most recently active first.
+   *
+   * @param options How many at most (default 10), and a signal.
+   * @returns The channels.
+   */
+  override async listGroupChannels(
+    options: SignalOptions & { quantity?: number } = {},
+  ): Promise<Channel[]> {
+    const quantity = options.quantity ?? 10;
+    const channels: Channel[] = [];
+    if (quantity < 1) return channels;
+    for await (const room of this.#rooms("group", options)) {
+      channels.push(this.#channel(room));
+      if (channels.length >= quantity) break;
+    }
+    return channels;
+  }
+
+  /**
+   * Finds a team by its exact name.
+   *
+   * @param name Name of the team.
+   * @param options A signal to cancel.
+   * @returns The team's JSON, or `undefined`.
+   */
+  async getTeam(
+    name: string,
+    options: SignalOptions = {},
+  ): Promise<Json | undefined> {
+    requireText(name, "getTeam", "name");
+    for await (
+      const team of this.client.list<Json>("/teams", {
+        query: { max: 100 },
+        ...options,
+      })
+    ) {
+      if (team.name === name) return team;
+    }
+    return undefined;
+  }
+
+  /** E-mail addresses of a room's members, the bot excluded. */
+  override async listParticipants(
+    id: string,
+    options: SignalOptions = {},
+  ): Promise<string[]> {
+    requireText(id, "listParticipants", "id");
+    const botId = this.context.get<string | undefined>("bot.id");
+    const persons: string[] = [];
+    for await (const membership of this.#memberships({ roomId: id }, options)) {
+      if (botId && sameWebexId(String(membership.personId), botId)) continue;
+      if (typeof membership.personEmail === "string") {
+        persons.push(membership.personEmail);
+      }
+    }
+    return persons;
+  }
+
+  /** Adds a person to a room; a person already there is not an error. */
+  override async addParticipant(
+    id: string,
+    person: string,
+    isModerator = false,
+    options: SignalOptions = {},
+  ): Promise<void> {
+    requireText(id, "addParticipant", "id");
+    requireText(person, "addParticipant", "person");
+    try {
+      await this.client.post("/memberships", {
+        roomId: id,
+        personEmail: person,
+        isModerator,
+      }, options);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 409)) throw error;
+      this.logger.debug(`${person} is already a member of room ${id}`);
+    }
+  }
+
+  /** Removes a person from a room, by looking the membership up first. */
+  override async removeParticipant(
+    id: string,
+    person: string,
+    options: SignalOptions = {},
+  ): Promise<void> {
+    requireText(id, "removeParticipant", "id");
+    requireText(person, "removeParticipant", "person");
+    for await (
+      const membership of this.#memberships(
+        { roomId: id, personEmail: person },
+        options,
+      )
+    ) {
+      await this.client.delete(
+        `/memberships/${encodeURIComponent(String(membership.id))}`,
+        options,
+      );
+      return;
+    }
+    this.logger.debug(`${person} is not a member of room ${id}`);
+  }
+
+  /**
+   * Walks a room's messages, newest first, one page at a time. In group
+   * rooms a bot only sees the messages that mention it.
+   */
+  override async *walkMessages(
+    id: string,
+    options: SignalOptions = {},
+  ): AsyncIterable<Message> {
+    requireText(id, "walkMessages", "id");
+    const mentionedOnly = this.context.get("bot.type", "bot") === "bot" &&
+      await this.#roomType(id, options) !== "direct";
+    const query = {
+      roomId: id,
+      mentionedPeople: mentionedOnly ? "me" : undefined,
+      max: 50,
+    };
+    for await (
+      const json of this.client.list<Json>("/messages", {
+        query,
+        signal: options.signal,
+      })
+    ) {
+      yield messageFromWebex(json);
+    }
+  }
+
+  /** Posts text, markdown and at most one file, to a room or a person. */
+  protected override async sendMessage(
+    request: PostMessageRequest,
+  ): Promise<Message> {
+    for (
+      const [field, value] of [["text", request.text], [
+        "content",
+        request.content,
+      ]]
+    ) {
+      const size = value ? new TextEncoder().encode(value).length : 0;
+      if (size > MAX_TEXT_BYTES) {
+        throw new RangeError(
+          `postMessage() ${field} is ${size} bytes long; Webex takes at most ${MAX_TEXT_BYTES}: split it or attach it as a file`,
+        );
+      }
+    }
+    const fields: Record<string, string | undefined> = {
+      roomId: request.id,
+      toPersonEmail: request.person?.includes("@") ? request.person : undefined,
+      toPersonId: request.person?.includes("@") ? undefined : request.person,
+      text: request.text || undefined,
+      markdown: request.content || undefined,
+    };
+    const signal = request.signal;
+    const resolved = request.file === undefined
+      ? undefined
+      : await resolveFile(request.file, { signal });
+    let sent: WebexRequestOptions;
+    if (resolved?.kind === "upload") {
+      // One boundary for every attempt, so the content type stays right.
+      const boundary = `shellbot-${crypto.randomUUID()}`;
+      const build = () =>
+        createMultipartBody(fields, resolved.file, { boundary });
+      const first = build();
+      let used = false;
+      sent = {
+        signal,
+        headers: { "content-type": first.contentType },
+        body: resolved.replayable
+          ? () => (used ? build().body : (used = true, first.body))
+          : first.body,
+      };
+    } else {
+      sent = {
+        signal,
+        json: { ...fields, files: resolved ? [resolved.url] : undefined },
+      };
+    }
+    const json = await this.client.json<Json>("POST", "/messages", sent);
+    return messageFromWebex(json);
+  }
+
+  /**
+   * Reads the file name of an attachment (HEAD, `Content-Disposition`).
+   *
+   * @param url The content URL of the attachment.
+   * @param options A signal to cancel.
+   * @returns The name as the sender gave it; not safe as a path.
+   */
+  nameAttachment(url: string, options: SignalOptions = {}): Promise<string> {
+    return nameAttachment(
+      this.client,
+      requireText(url, "nameAttachment", "url"),
+      options,
+    );
+  }
+
+  /**
+   * Fetches an attachment's bytes as a stream.
+   *
+   * @param url The content URL of the attachment.
+   * @param options A signal to cancel.
+   * @returns The bytes, to be read or cancelled.
+   */
+  getAttachment(
+    url: string,
+    options: SignalOptions = {},
+  ): Promise<ReadableStream<Uint8Array>> {
+    return getAttachment(
+      this.client,
+      requireText(url, "getAttachment", "url"),
+      options,
+    );
+  }
+
+  /**
+   * Streams an attachment to a file with a sanitised, unused name.
+   *
+   * @param url The content URL of the attachment.
+   * @param options The folder (default: a new temporary folder), and a signal.
+   * @returns The path of the saved file.
+   */
+  downloadAttachment(
+    url: string,
+    options: DownloadOptions = {},
+  ): Promise<string> {
+    return downloadAttachment(
+      this.client,
+      requireText(url, "downloadAttachment", "url"),
+      options,
+    );
+  }
+
+  /** Compares Webex ids by their decoded uuid. */
+  override isSameId(a: string, b: string): boolean {
+    return sameWebexId(a, b);
+  }
+
+  #newClient(token: string): WebexClient {
+    return new WebexClient({
+      token,
+      apiUrl: this.context.get<string>("space.api_url"),
+      fetch: this.#options.fetch,
+      logger: this.logger,
+    });
+  }
+
+  #rooms(
+    type: "group" | "direct",
+    options: SignalOptions,
+  ): AsyncIterable<Json> {
+    return this.client.list<Json>("/rooms", {
+      query: { type, sortBy: "lastactivity", max: 100 },
+      signal: options.signal,
+    });
+  }
+
+  #memberships(
+    query: Record<string, string>,
+    options: SignalOptions,
+  ): AsyncIterable<Json> {
+    return this.client.list<Json>("/memberships", {
+      query: { ...query, max: 100 },
+      signal: options.signal,
+    });
+  }
+
+  #channel(room: Json): Channel {
+    if (typeof room.id === "string" && typeof room.type === "string") {
+      this.#roomTypes.set(room.id, room.type);
+    }
+    return channelFromRoom(room);
+  }
+
+  async #roomType(id: string, options: SignalOptions): Promise<string> {
+    const known = this.#roomTypes.get(id);
+    if (known) return known;
+    const room = await this.client.get<Json>(
+      `/rooms/${encodeURIComponent(id)}`,
+      options,
+    );
+    return this.#channel(room).type ?? "group";
+  }
+}
+
+/** `key`, else the first of the variables that is set; `$NAME` resolved. */
+function checkWithFallbacks(
+  space: Space,
+  key: string,
+  variables: string[],
+): void {
+  const context = space.context;
+  context.check(key, { filter: true });
+  for (const variable of variables) {
+    if (context.get(key) !== undefined) return;
+    context.check(key, { filter: true, default: `$${variable}` });
+  }
+}
+
+/**
+ * The former name of {@linkcode WebexSpace}, kept for the type `spark`.
+ *
+ * @example Build a space of type spark
+ * ```ts
+ * import { SparkSpace, WebexSpace } from "@shellbot/spaces";
+ *
+ * console.log(SparkSpace === WebexSpace); // true
+ * ```
+ */
+export const SparkSpace: typeof WebexSpace = WebexSpace;
+/** The former name of {@linkcode WebexSpace}. */
+export type SparkSpace = WebexSpace;
