@@ -28,17 +28,15 @@
 export { FakeWebex } from "./spaces/fake/fake_webex.ts";
 export type {
   AddRoomInit,
-  PersonRef,
-  SimulatedMessage,
-} from "./spaces/fake/fake_webex.ts";
-export type {
   ContentState,
   FakeContent,
   FakePerson,
   FakeWebexOptions,
   FaultRule,
   FaultStatus,
+  PersonRef,
   RecordedRequest,
+  SimulatedMessage,
 } from "./spaces/fake/types.ts";
 export { parseWebexId, unpadded, uuidOf, webexId } from "./spaces/fake/ids.ts";
 export type { WebexIdParts } from "./spaces/fake/ids.ts";

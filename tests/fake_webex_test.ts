@@ -931,3 +931,12 @@ Deno.test("FakeWebex test helpers refuse unknown people and rooms with a TypeErr
   assertErrorBody(await call(webex, "GET", `/rooms/${hidden.id}`), 404);
   assert.equal(webex.memberships(hidden.id as string).length, 1);
 });
+
+Deno.test("FakeWebex stops when its start signal aborts, and close() after that is harmless", async () => {
+  const controller = new AbortController();
+  const webex = await FakeWebex.start({ signal: controller.signal });
+  assert.equal((await call(webex, "GET", "/people/me")).status, 200);
+  controller.abort();
+  await webex.close();
+  await assert.rejects(fetch(`${webex.url}/people/me`), TypeError);
+});

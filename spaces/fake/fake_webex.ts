@@ -22,68 +22,16 @@ import { type PersonRecord, State } from "./_state.ts";
 import { createTeam, teamJson } from "./_teams.ts";
 import { webhookJson } from "./_webhooks.ts";
 import type {
+  AddRoomInit,
   ContentState,
   FakeContent,
   FakePerson,
   FakeWebexOptions,
   FaultRule,
+  PersonRef,
   RecordedRequest,
+  SimulatedMessage,
 } from "./types.ts";
-
-/** Who a test names: a {@linkcode FakePerson}, a person id or an e-mail address. */
-export type PersonRef = FakePerson | string;
-
-/** What {@linkcode FakeWebex.addRoom} makes. */
-export interface AddRoomInit {
-  /** Title of the group room. */
-  title: string;
-  /** Team the room belongs to. */
-  teamId?: string;
-  /** Members besides the creator; unknown e-mail addresses become new users. */
-  members?: PersonRef[];
-  /** Moderators; they become members too, and the room becomes locked. */
-  moderators?: PersonRef[];
-  /**
-   * Whether the room is moderated.
-   *
-   * @default {true when moderators are given}
-   */
-  isLocked?: boolean;
-  /**
-   * Whether the bot is a member.
-   *
-   * @default {true}
-   */
-  botIsMember?: boolean;
-  /**
-   * Who creates the room.
-   *
-   * @default {the bot, or the first member when the bot is not one}
-   */
-  creator?: PersonRef;
-}
-
-/** What {@linkcode FakeWebex.simulateMessage} posts. */
-export interface SimulatedMessage {
-  /** The author. */
-  from: PersonRef;
-  /** The room, for a message in a room. */
-  roomId?: string;
-  /** The recipient's e-mail, for a direct message. */
-  toPersonEmail?: string;
-  /** The recipient's id, for a direct message. */
-  toPersonId?: string;
-  /** Plain text. */
-  text?: string;
-  /** Markdown; `html` is rendered from it. */
-  markdown?: string;
-  /** The message this one answers in a thread. */
-  parentId?: string;
-  /** People mentioned at the start of the message, as a Webex client writes it. */
-  mentions?: PersonRef[];
-  /** A file attached to the message. */
-  file?: { name: string; type?: string; bytes: Uint8Array };
-}
 
 /**
  * An in-process fake of the Webex messaging API, served over real HTTP on
@@ -161,7 +109,7 @@ export class FakeWebex implements AsyncDisposable {
     const faults = new Faults(options.seed ?? 1);
     const router = new Router(state, faults, ROUTES);
     const server = Deno.serve(
-      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      { hostname: "127.0.0.1", port: 0, signal: options.signal, onListen() {} },
       (request) => router.handle(request),
     );
     state.apiUrl = `http://127.0.0.1:${server.addr.port}/v1`;

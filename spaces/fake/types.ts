@@ -1,5 +1,5 @@
 /**
- * Public shapes of {@linkcode FakeWebex}: its people, options, fault rules,
+ * Public shapes of `FakeWebex`: its people, options, fault rules,
  * recorded requests and stored contents.
  *
  * @module
@@ -27,7 +27,62 @@ export interface FakePerson {
   created: string;
 }
 
-/** Options of {@linkcode FakeWebex.start}. */
+/** Who a test names: a {@linkcode FakePerson}, a person id or an e-mail address. */
+export type PersonRef = FakePerson | string;
+
+/** What `FakeWebex.addRoom` makes. */
+export interface AddRoomInit {
+  /** Title of the group room. */
+  title: string;
+  /** Team the room belongs to. */
+  teamId?: string;
+  /** Members besides the creator; unknown e-mail addresses become new users. */
+  members?: PersonRef[];
+  /** Moderators; they become members too, and the room becomes locked. */
+  moderators?: PersonRef[];
+  /**
+   * Whether the room is moderated.
+   *
+   * @default {true when moderators are given}
+   */
+  isLocked?: boolean;
+  /**
+   * Whether the bot is a member.
+   *
+   * @default {true}
+   */
+  botIsMember?: boolean;
+  /**
+   * Who creates the room.
+   *
+   * @default {the bot, or the first member when the bot is not one}
+   */
+  creator?: PersonRef;
+}
+
+/** What `FakeWebex.simulateMessage` posts. */
+export interface SimulatedMessage {
+  /** The author. */
+  from: PersonRef;
+  /** The room, for a message in a room. */
+  roomId?: string;
+  /** The recipient's e-mail, for a direct message. */
+  toPersonEmail?: string;
+  /** The recipient's id, for a direct message. */
+  toPersonId?: string;
+  /** Plain text. */
+  text?: string;
+  /** Markdown; `html` is rendered from it. */
+  markdown?: string;
+  /** The message this one answers in a thread. */
+  parentId?: string;
+  /** People mentioned at the start of the message, as a Webex client writes it. */
+  mentions?: PersonRef[];
+  /** A file attached to the message. */
+  file?: { name: string; type?: string; bytes: Uint8Array };
+}
+
+/** Options of `FakeWebex.start`. */
 export interface FakeWebexOptions {
   /**
    * Display name of the bot.
@@ -48,6 +103,8 @@ export interface FakeWebexOptions {
    * @default {1}
    */
   seed?: number;
+  /** Stops the server when aborted, like `close()`. */
+  signal?: AbortSignal;
 }
 
 /** The statuses a fault rule can answer. */
