@@ -940,3 +940,31 @@ Deno.test("FakeWebex stops when its start signal aborts, and close() after that 
   await webex.close();
   await assert.rejects(fetch(`${webex.url}/people/me`), TypeError);
 });
+
+Deno.test("FakeWebex refuses a file over 100 MiB with 400 and posts nothing", async () => {
+  const { webex, roomId } = await setup();
+  await using _ = webex;
+  const boundary = "shellbot-limit";
+  const encoder = new TextEncoder();
+  const parts = [
+    encoder.encode(
+      `--${boundary}\r\nContent-Disposition: form-data; name="roomId"\r\n\r\n${roomId}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="big.bin"\r\n\r\n`,
+    ),
+    ...Array.from({ length: 100 }, () => new Uint8Array(1024 * 1024)),
+    new Uint8Array(1),
+    encoder.encode(`\r\n--${boundary}--\r\n`),
+  ];
+  const response = await fetch(`${webex.url}/messages`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${webex.bot.token}`,
+      "content-type": `multipart/form-data; boundary=${boundary}`,
+    },
+    body: new Blob(parts),
+  });
+  const body = await response.json();
+  assert.equal(response.status, 400);
+  assert.match(body.message, /larger than 104857600 bytes/);
+  assert.equal(webex.postedByBot().length, 0);
+});
