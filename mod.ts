@@ -35,7 +35,13 @@ export {
   type SpaceOptions,
   type StartOptions,
 } from "./spaces/base.ts";
-export { type BotHandler, botSink, loadBot } from "./spaces/bot.ts";
+export { type BotHandler, botSink, loadBot, runBot } from "./spaces/bot.ts";
+export {
+  type DedupeStore,
+  MemoryDedupeStore,
+  type MemoryDedupeStoreOptions,
+} from "./spaces/dedupe.ts";
+export { signBody, verifySignature } from "./spaces/webex/signature.ts";
 export {
   type Channel,
   type ChannelInit,
@@ -102,6 +108,7 @@ export {
 } from "./spaces/webex/normalise.ts";
 export {
   MAX_TEXT_BYTES,
+  type RegisterOptions,
   SparkSpace,
   type WebexCreateOptions,
   WebexSpace,

@@ -111,3 +111,35 @@ export function botSink(
     },
   };
 }
+
+/**
+ * Feeds a bot with the events of a queue, one at a time, until the queue
+ * ends; a failing bot is logged and the loop goes on. The server runs it
+ * beside the webhook route, so deliveries are acknowledged before the bot
+ * has finished.
+ *
+ * @param bot The handler.
+ * @param space The space passed to the handler.
+ * @param events The events, such as the space's `EventQueue` of `ears`.
+ * @returns A promise that resolves when the queue ends.
+ *
+ * @example Drain a closed queue into a bot
+ * ```ts
+ * import { EventQueue, LocalSpace, runBot, type SpaceEvent } from "@shellbot/spaces";
+ *
+ * const events = new EventQueue<SpaceEvent>();
+ * events.put({ type: "join", actorId: "p", channelId: "*local" });
+ * events.close();
+ * let seen = 0;
+ * await runBot(() => void seen++, new LocalSpace({ input: [] }), events);
+ * console.log(seen); // 1
+ * ```
+ */
+export async function runBot(
+  bot: BotHandler,
+  space: Space,
+  events: AsyncIterable<SpaceEvent>,
+): Promise<void> {
+  const sink = botSink(bot, space);
+  for await (const event of events) await sink.put(event);
+}

@@ -34,7 +34,7 @@ const text = (value: unknown): string | undefined =>
  * console.log(message.isDirect, message.content); // true "hi"
  * ```
  */
-export function messageFromWebex(json: Json): Message {
+export function messageFromWebex(json: Record<string, unknown>): Message {
   const files = Array.isArray(json.files) ? json.files : [];
   const mentioned = Array.isArray(json.mentionedPeople)
     ? json.mentionedPeople.filter((id): id is string => typeof id === "string")
@@ -69,7 +69,7 @@ export function messageFromWebex(json: Json): Message {
  * console.log(channel.isTeam, channel.isModerated); // true true
  * ```
  */
-export function channelFromRoom(json: Json): Channel {
+export function channelFromRoom(json: Record<string, unknown>): Channel {
   return createChannel({
     id: String(json.id ?? ""),
     title: String(json.title ?? ""),
@@ -96,7 +96,7 @@ export function channelFromRoom(json: Json): Channel {
  * ```
  */
 export function membershipEvent(
-  json: Json,
+  json: Record<string, unknown>,
   kind: "join" | "leave",
 ): Join | Leave {
   const fields = {

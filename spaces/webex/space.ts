@@ -30,6 +30,10 @@ import { resolveFile } from "./file_source.ts";
 import { sameWebexId } from "./ids.ts";
 import { createMultipartBody } from "./multipart.ts";
 import { channelFromRoom, messageFromWebex } from "./normalise.ts";
+import { type DedupeStore, MemoryDedupeStore } from "../dedupe.ts";
+import { AUDIT_HOOK, type InboundDeps, receiveDelivery } from "./_inbound.ts";
+import { Poller } from "./_polling.ts";
+import { deleteWebhook, type HookSpec, syncWebhooks } from "./_webhooks.ts";
 
 type Json = Record<string, unknown>;
 
@@ -46,7 +50,28 @@ export interface WebexSpaceOptions extends SpaceOptions {
   apiUrl?: string;
   /** The `fetch` to use. @default globalThis.fetch */
   fetch?: typeof fetch;
+  /** Remembers handled events, shared by webhooks and polling. @default a MemoryDedupeStore */
+  dedupe?: DedupeStore;
 }
+
+/** Options of {@linkcode WebexSpace.register}. */
+export interface RegisterOptions extends SignalOptions {
+  /**
+   * Which earlier webhooks of the tokens to remove: `"all"` (so only this
+   * instance is notified) or `"own"` (only `shellbot-*`, for deployments
+   * that share a token).
+   * @default "all"
+   */
+  purge?: "all" | "own";
+}
+
+const BOT_HOOKS: HookSpec[] = [
+  { name: "shellbot-memberships", resource: "memberships", event: "all" },
+  { name: "shellbot-messages", resource: "messages", event: "created" },
+];
+const AUDIT_HOOKS: HookSpec[] = [
+  { name: AUDIT_HOOK, resource: "messages", event: "created" },
+];
 
 /** Options of {@linkcode WebexSpace.create}. */
 export interface WebexCreateOptions extends SignalOptions {
@@ -82,6 +107,9 @@ export class WebexSpace extends Space {
   #client?: WebexClient;
   #auditClient?: WebexClient;
   #roomTypes = new Map<string, string>();
+  #dedupe!: DedupeStore;
+  #poller = new Poller();
+  #hooks: { client: WebexClient; id: string }[] = [];
 
   /**
    * Makes a Webex space; nothing is sent before `connect()` or a first call.
@@ -91,6 +119,7 @@ export class WebexSpace extends Space {
   constructor(options: WebexSpaceOptions = {}) {
     super(options);
     this.#options = options;
+    this.#dedupe = options.dedupe ?? new MemoryDedupeStore();
   }
 
   /** The title of the room to bond: `space.room`. */
@@ -307,7 +336,7 @@ export class WebexSpace extends Space {
   async getTeam(
     name: string,
     options: SignalOptions = {},
-  ): Promise<Json | undefined> {
+  ): Promise<Record<string, unknown> | undefined> {
     requireText(name, "getTeam", "name");
     for await (
       const team of this.client.list<Json>("/teams", {
@@ -461,6 +490,71 @@ export class WebexSpace extends Space {
   }
 
   /**
+   * Registers the webhooks at `hookUrl`: `shellbot-memberships` and
+   * `shellbot-messages` with the bot token, and `shellbot-audit` with the
+   * audit token when there is one, each signed with `space.webhook_secret`.
+   * Earlier webhooks are removed first (see `purge`); an inactive webhook of
+   * ours is re-activated.
+   *
+   * @param hookUrl The public URL of the webhook route.
+   * @param options Purge mode, and a signal.
+   */
+  override async register(
+    hookUrl: string,
+    options: RegisterOptions = {},
+  ): Promise<void> {
+    requireText(hookUrl, "register", "hookUrl");
+    const secret = this.context.get<string | undefined>("space.webhook_secret");
+    const purge = options.purge ?? "all";
+    const sync = async (client: WebexClient, specs: HookSpec[]) => {
+      const ids = await syncWebhooks({
+        client,
+        targetUrl: hookUrl,
+        secret,
+        specs,
+        purge,
+        logger: this.logger,
+        signal: options.signal,
+      });
+      for (const id of ids) this.#hooks.push({ client, id });
+    };
+    await sync(this.client, BOT_HOOKS);
+    const audit = this.auditClient;
+    if (audit) await sync(audit, AUDIT_HOOKS);
+  }
+
+  /** Removes the webhooks that `register` put in place. */
+  override async deregister(options: SignalOptions = {}): Promise<void> {
+    const hooks = this.#hooks.splice(0);
+    for (const { client, id } of hooks) {
+      await deleteWebhook(client, id, options.signal);
+    }
+  }
+
+  /**
+   * Processes one webhook delivery: a `Request` (signature checked when
+   * `space.webhook_secret` is set) or its parsed JSON. Bad input is answered
+   * 4xx and logged; an event already handled is acknowledged and dropped.
+   *
+   * @param input The request, or the delivery's JSON.
+   * @returns The answer for Webex.
+   */
+  override async webhook(
+    input: Request | Record<string, unknown>,
+  ): Promise<Response> {
+    return await receiveDelivery(await this.#inbound(), input);
+  }
+
+  /** Fetches the messages that are new since the previous pull. */
+  override async pull(options: SignalOptions = {}): Promise<void> {
+    const deps = await this.#inbound(options);
+    await this.#poller.pull({
+      ...deps,
+      isBot: this.context.get("bot.type", "bot") === "bot",
+    }, options.signal);
+  }
+
+  /**
    * Reads the file name of an attachment (HEAD, `Content-Disposition`).
    *
    * @param url The content URL of the attachment.
@@ -514,6 +608,32 @@ export class WebexSpace extends Space {
   /** Compares Webex ids by their decoded uuid. */
   override isSameId(a: string, b: string): boolean {
     return sameWebexId(a, b);
+  }
+
+  async #inbound(options: SignalOptions = {}): Promise<InboundDeps> {
+    if (!this.context.get("bot.id")) await this.connect(options);
+    return {
+      secret: this.context.get<string | undefined>("space.webhook_secret"),
+      botId: this.context.get<string | undefined>("bot.id"),
+      client: this.client,
+      auditClient: this.auditClient,
+      ears: this.ears,
+      fan: this.fan,
+      dedupe: this.#dedupe,
+      logger: this.logger,
+      nameAttachment: async (message, client) => {
+        if (!message.url) return;
+        try {
+          message.attachment = await nameAttachment(client, message.url);
+        } catch (error) {
+          this.logger.warn(
+            `Could not read the name of an attachment: ${
+              error instanceof Error ? error.message : error
+            }`,
+          );
+        }
+      },
+    };
   }
 
   #newClient(token: string): WebexClient {
