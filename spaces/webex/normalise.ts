@@ -14,7 +14,6 @@ import {
   type Message,
 } from "../events.ts";
 
-type Json = Record<string, unknown>;
 
 const text = (value: unknown): string | undefined =>
   typeof value === "string" && value !== "" ? value : undefined;

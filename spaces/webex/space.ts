@@ -24,6 +24,7 @@ import {
 import {
   DEFAULT_API_URL,
   WebexClient,
+  type WebexClientOptions,
   type WebexRequestOptions,
 } from "./client.ts";
 import { resolveFile } from "./file_source.ts";
@@ -50,6 +51,15 @@ export interface WebexSpaceOptions extends SpaceOptions {
   apiUrl?: string;
   /** The `fetch` to use. @default globalThis.fetch */
   fetch?: typeof fetch;
+  /**
+   * Retry and timeout settings of the API client (attempts, backoff,
+   * longest Retry-After waited, header timeout).
+   * @default the client's defaults
+   */
+  clientOptions?: Omit<
+    WebexClientOptions,
+    "token" | "apiUrl" | "fetch" | "logger"
+  >;
   /** Remembers handled events, shared by webhooks and polling. @default a MemoryDedupeStore */
   dedupe?: DedupeStore;
 }
@@ -638,6 +648,7 @@ export class WebexSpace extends Space {
 
   #newClient(token: string): WebexClient {
     return new WebexClient({
+      ...this.#options.clientOptions,
       token,
       apiUrl: this.context.get<string>("space.api_url"),
       fetch: this.#options.fetch,
