@@ -33,6 +33,7 @@ interface Cursor {
  */
 export class Poller {
   #watermark?: number;
+  #start?: number;
   #cursors = new Map<string, Cursor>();
 
   /** Fetches what is new since the previous pull; the first pull sets the start. */
@@ -47,7 +48,7 @@ export class Poller {
         start = stampOf(room.lastActivity) ?? 0;
         break;
       }
-      this.#watermark = start;
+      this.#watermark = this.#start = start;
       return;
     }
     const changed: Json[] = [];
@@ -65,8 +66,7 @@ export class Poller {
   async #pullRoom(deps: PollingDeps, room: Json, signal?: AbortSignal) {
     const roomId = String(room.id);
     const key = uuidOf(roomId) ?? roomId;
-    const cursor = this.#cursors.get(key) ??
-      { stamp: this.#watermark ?? 0, ids: new Set<string>() };
+    const cursor = this.#cursors.get(key) ?? this.#defaultCursor();
     const fresh: Json[] = [];
     const query = {
       roomId,
@@ -93,6 +93,13 @@ export class Poller {
       cursor.ids.add(id);
       this.#cursors.set(key, cursor);
     }
+  }
+
+  // Messages of the first pull's last millisecond are old: their ids are
+  // unknown, so that millisecond is left out rather than replayed.
+  #defaultCursor(): Cursor {
+    const stamp = this.#watermark ?? 0;
+    return { stamp: stamp === this.#start ? stamp + 1 : stamp, ids: new Set() };
   }
 
   async #deliver(deps: PollingDeps, json: Json): Promise<void> {

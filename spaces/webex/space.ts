@@ -526,6 +526,7 @@ export class WebexSpace extends Space {
         logger: this.logger,
         signal: options.signal,
       });
+      this.#hooks = this.#hooks.filter((hook) => hook.client !== client);
       for (const id of ids) this.#hooks.push({ client, id });
     };
     await sync(this.client, BOT_HOOKS);
