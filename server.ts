@@ -302,6 +302,11 @@ async function main(args: string[]): Promise<number> {
     console.error(`--port takes a number, not '${flags.port}'`);
     return 2;
   }
+  // Listen for signals first: a SIGTERM during start-up still stops cleanly.
+  const stopped = Promise.withResolvers<void>();
+  const onSignal = () => stopped.resolve();
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
   let running: RunningServer;
   try {
     running = await startServer({
@@ -315,10 +320,6 @@ async function main(args: string[]): Promise<number> {
     return 1;
   }
   console.log(`Listening on ${running.address} (${running.mode})`);
-  const stopped = Promise.withResolvers<void>();
-  const onSignal = () => stopped.resolve();
-  Deno.addSignalListener("SIGINT", onSignal);
-  Deno.addSignalListener("SIGTERM", onSignal);
   await stopped.promise;
   Deno.removeSignalListener("SIGINT", onSignal);
   Deno.removeSignalListener("SIGTERM", onSignal);
