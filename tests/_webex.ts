@@ -1,7 +1,7 @@
 import {
   Context,
   type DedupeStore,
-  EventQueue,
+  type EventQueue,
   signBody,
   type SpaceEvent,
   WebexSpace,

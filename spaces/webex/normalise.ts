@@ -14,7 +14,6 @@ import {
   type Message,
 } from "../events.ts";
 
-
 const text = (value: unknown): string | undefined =>
   typeof value === "string" && value !== "" ? value : undefined;
 
