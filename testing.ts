@@ -5,8 +5,10 @@
  * Point a `WebexSpace` (or any Webex client) at `webex.url` with
  * `webex.bot.token`, drive simulated users with `simulateMessage`, and
  * inspect what the bot did with `postedByBot()`, `requests` and
- * `requestCount()`. Faults (429, 423, 5xx) and latency can be switched on
- * per endpoint.
+ * `requestCount()`. Webhooks created through the API receive signed
+ * deliveries of messages and membership changes; `settled()` waits for them
+ * and `deliveries` logs them. Faults (429, 423, 5xx) and latency can be
+ * switched on per endpoint.
  *
  * @example Quick start
  * ```ts
@@ -30,13 +32,21 @@ export type {
   AddRoomInit,
   ContentState,
   FakeContent,
+  FakeDelivery,
   FakePerson,
   FakeWebexOptions,
   FaultRule,
   FaultStatus,
   PersonRef,
   RecordedRequest,
+  SimulatedMembership,
   SimulatedMessage,
 } from "./spaces/fake/types.ts";
-export { parseWebexId, unpadded, uuidOf, webexId } from "./spaces/fake/ids.ts";
-export type { WebexIdParts } from "./spaces/fake/ids.ts";
+export {
+  parseWebexId,
+  sameWebexId,
+  uuidOf,
+  webexId,
+} from "./spaces/webex/ids.ts";
+export type { WebexIdParts } from "./spaces/webex/ids.ts";
+export { unpadded } from "./spaces/fake/ids.ts";

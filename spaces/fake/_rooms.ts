@@ -5,7 +5,11 @@
  */
 
 import { deleteContents } from "./_contents.ts";
-import { addMembership, removeMembership } from "./_memberships.ts";
+import {
+  addMembership,
+  membershipJson,
+  removeMembership,
+} from "./_memberships.ts";
 import {
   HttpError,
   json,
@@ -111,8 +115,23 @@ export function directRoom(
 }
 
 /** Deletes a room with its memberships, messages and contents. */
-export function deleteRoom(state: State, room: RoomRecord): void {
-  for (const membership of state.roomMembers.get(room.uuid)?.values() ?? []) {
+export function deleteRoom(
+  state: State,
+  room: RoomRecord,
+  actor: PersonRecord,
+): void {
+  const members = [...state.roomMembers.get(room.uuid)?.values() ?? []];
+  // Every member hears of every removal, so all are told before any leaves.
+  for (const membership of members) {
+    state.emit({
+      resource: "memberships",
+      event: "deleted",
+      actorUuid: actor.uuid,
+      roomUuid: room.uuid,
+      data: membershipJson(state, membership),
+    });
+  }
+  for (const membership of members) {
     state.memberships.delete(membership.uuid);
     state.personRooms.get(membership.personUuid)?.delete(room.uuid);
   }
@@ -216,7 +235,7 @@ export const roomRoutes: Record<string, Handler> = {
         ? membership.isModerator
         : room.creatorUuid === caller.uuid);
     // A non-moderator's delete only takes the caller out, as on the real service.
-    if (owns) deleteRoom(state, room);
+    if (owns) deleteRoom(state, room, caller);
     else removeMembership(state, membership, caller);
     return noContent();
   },

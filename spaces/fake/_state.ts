@@ -85,7 +85,7 @@ export interface ContentRecord {
   retryAfter: number;
 }
 
-/** A webhook, with what a later delivery step needs. */
+/** A webhook, with what its deliveries need. */
 export interface WebhookRecord {
   uuid: string;
   id: string;
@@ -96,6 +96,8 @@ export interface WebhookRecord {
   filter?: string;
   secret?: string;
   status: "active" | "inactive";
+  /** Failed deliveries in a row; enough of them make the webhook inactive. */
+  failures: number;
   ownerUuid: string;
   created: string;
   seq: number;
@@ -150,7 +152,7 @@ export class State {
     return new Date(this.#lastTime).toISOString();
   }
 
-  /** Tells listeners (a later webhook delivery step) what happened. */
+  /** Tells listeners (the webhook deliveries) what happened. */
   emit(event: FakeEvent): void {
     for (const listener of this.listeners) listener(event);
   }

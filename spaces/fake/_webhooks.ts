@@ -121,6 +121,7 @@ export const webhookRoutes: Record<string, Handler> = {
       ...(filter ? { filter } : {}),
       ...(secret ? { secret } : {}),
       status: "active",
+      failures: 0,
       ownerUuid: caller.uuid,
       created: state.now(),
       seq: state.nextSeq(),
@@ -147,6 +148,8 @@ export const webhookRoutes: Record<string, Handler> = {
     webhook.targetUrl = target;
     if (secret !== undefined) webhook.secret = secret;
     if (status !== undefined) webhook.status = status;
+    // A revived webhook starts counting failures afresh.
+    if (status === "active") webhook.failures = 0;
     return json(webhookJson(state, webhook));
   },
   "DELETE /webhooks/{id}": ({ state, id, caller }) => {

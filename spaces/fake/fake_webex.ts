@@ -11,9 +11,14 @@ import {
   storeContent,
   typeOfName,
 } from "./_contents.ts";
+import { Deliveries } from "./_delivery.ts";
 import { Faults } from "./_faults.ts";
 import { HttpError } from "./_http.ts";
-import { addMembership, membershipJson } from "./_memberships.ts";
+import {
+  addMembership,
+  membershipJson,
+  removeMembership,
+} from "./_memberships.ts";
 import { createMessage, messageJson } from "./_messages.ts";
 import { createRoom, roomJson } from "./_rooms.ts";
 import { Router } from "./_router.ts";
@@ -21,15 +26,18 @@ import { ROUTES } from "./_routes.ts";
 import { type PersonRecord, State } from "./_state.ts";
 import { createTeam, teamJson } from "./_teams.ts";
 import { webhookJson } from "./_webhooks.ts";
+import { uuidOf } from "./ids.ts";
 import type {
   AddRoomInit,
   ContentState,
   FakeContent,
+  FakeDelivery,
   FakePerson,
   FakeWebexOptions,
   FaultRule,
   PersonRef,
   RecordedRequest,
+  SimulatedMembership,
   SimulatedMessage,
 } from "./types.ts";
 
@@ -40,7 +48,9 @@ import type {
  * It keeps people (each with a bearer token), rooms, teams, memberships,
  * messages, files and webhooks, answers like the real service (ids, status
  * codes, error bodies, pagination, limits), and lets tests inject faults and
- * latency and count requests.
+ * latency and count requests. Events (messages, membership changes) are
+ * POSTed to the `targetUrl` of every matching active webhook, signed when it
+ * has a secret; await `settled()` before looking at what a receiver got.
  *
  * @example Post a message as the bot and read it back
  * ```ts
@@ -67,6 +77,7 @@ export class FakeWebex implements AsyncDisposable {
   #faults: Faults;
   #router: Router;
   #server: Deno.HttpServer<Deno.NetAddr>;
+  #deliveries: Deliveries;
   #botRecord: PersonRecord;
 
   private constructor(
@@ -74,11 +85,13 @@ export class FakeWebex implements AsyncDisposable {
     faults: Faults,
     router: Router,
     server: Deno.HttpServer<Deno.NetAddr>,
+    deliveries: Deliveries,
   ) {
     this.#state = state;
     this.#faults = faults;
     this.#router = router;
     this.#server = server;
+    this.#deliveries = deliveries;
     this.url = state.apiUrl;
     this.#botRecord = [...state.people.values()][0];
     this.bot = publicPerson(this.#botRecord);
@@ -87,8 +100,10 @@ export class FakeWebex implements AsyncDisposable {
   /**
    * Starts the fake on `127.0.0.1` with a random port.
    *
-   * @param options The bot's name and e-mail, and the seed of fault rates.
+   * @param options The bot's name and e-mail, the seed of fault rates, and
+   * how webhook deliveries fail.
    * @returns The running fake; close it with `close()` or `await using`.
+   * @throws {RangeError} When `inactiveAfter` or `deliveryTimeout` is not a positive number.
    *
    * @example Start and stop
    * ```ts
@@ -100,6 +115,22 @@ export class FakeWebex implements AsyncDisposable {
    * ```
    */
   static start(options: FakeWebexOptions = {}): Promise<FakeWebex> {
+    const inactiveAfter = options.inactiveAfter ?? 5;
+    if (!Number.isInteger(inactiveAfter) || inactiveAfter < 1) {
+      return Promise.reject(
+        new RangeError(
+          `Cannot start FakeWebex: inactiveAfter must be a positive integer, got ${inactiveAfter}`,
+        ),
+      );
+    }
+    const timeout = options.deliveryTimeout ?? 10_000;
+    if (!(timeout > 0)) {
+      return Promise.reject(
+        new RangeError(
+          `Cannot start FakeWebex: deliveryTimeout must be positive, got ${timeout}`,
+        ),
+      );
+    }
     const state = new State();
     state.addPerson({
       email: options.botEmail ?? "shelly@webex.bot",
@@ -113,7 +144,12 @@ export class FakeWebex implements AsyncDisposable {
       (request) => router.handle(request),
     );
     state.apiUrl = `http://127.0.0.1:${server.addr.port}/v1`;
-    return Promise.resolve(new FakeWebex(state, faults, router, server));
+    const deliveries = new Deliveries(state, { inactiveAfter, timeout });
+    const webex = new FakeWebex(state, faults, router, server, deliveries);
+    options.signal?.addEventListener("abort", () => void deliveries.close(), {
+      once: true,
+    });
+    return Promise.resolve(webex);
   }
 
   /**
@@ -294,6 +330,92 @@ export class FakeWebex implements AsyncDisposable {
   }
 
   /**
+   * Puts a simulated user in a group room, as if added in a Webex client;
+   * webhooks hear a `memberships`/`created` event.
+   *
+   * @param init Who joins which room, who adds them (default: themselves), as moderator or not.
+   * @returns The membership, as the API renders it.
+   * @throws {TypeError} When a person or the room is unknown, the room is
+   * direct, or the person is already a member.
+   *
+   * @example Bob joins a room
+   * ```ts
+   * import { FakeWebex } from "./fake_webex.ts";
+   *
+   * await using webex = await FakeWebex.start();
+   * const room = webex.addRoom({ title: "Ops" });
+   * const membership = webex.simulateJoin({ person: "bob@example.com", roomId: room.id as string });
+   * console.log(membership.personEmail); // "bob@example.com"
+   * ```
+   */
+  simulateJoin(init: SimulatedMembership): Record<string, unknown> {
+    return this.#helper("Cannot simulate a join", () => {
+      const state = this.#state;
+      const person = this.#person(init.person, true);
+      const room = state.find(state.rooms, "ROOM", init.roomId);
+      if (room.type === "direct") {
+        throw new TypeError(
+          "Cannot simulate a join: the members of a direct room cannot change",
+        );
+      }
+      const by = init.by ? this.#person(init.by) : person;
+      const membership = addMembership(
+        state,
+        room,
+        person,
+        init.isModerator ?? false,
+        by,
+      );
+      return membershipJson(state, membership);
+    });
+  }
+
+  /**
+   * Takes a simulated user (or the bot) out of a group room; webhooks hear a
+   * `memberships`/`deleted` event, the leaver's own webhooks included.
+   *
+   * @param init Who leaves which room, and who removes them (default: themselves).
+   * @returns The membership that was removed, as the API rendered it.
+   * @throws {TypeError} When a person or the room is unknown, the room is
+   * direct, or the person is not a member.
+   *
+   * @example Alice leaves
+   * ```ts
+   * import { FakeWebex } from "./fake_webex.ts";
+   *
+   * await using webex = await FakeWebex.start();
+   * const room = webex.addRoom({ title: "Ops", members: ["alice@example.com"] });
+   * webex.simulateLeave({ person: "alice@example.com", roomId: room.id as string });
+   * console.log(webex.memberships(room.id as string).length); // 1
+   * ```
+   */
+  simulateLeave(init: SimulatedMembership): Record<string, unknown> {
+    return this.#helper("Cannot simulate a leave", () => {
+      const state = this.#state;
+      const person = this.#person(init.person);
+      const room = state.find(state.rooms, "ROOM", init.roomId);
+      if (room.type === "direct") {
+        throw new TypeError(
+          "Cannot simulate a leave: the members of a direct room cannot change",
+        );
+      }
+      const membership = state.membership(room.uuid, person.uuid);
+      if (!membership) {
+        throw new TypeError(
+          `Cannot simulate a leave: ${person.displayName} is not a member of '${room.title}'`,
+        );
+      }
+      const data = membershipJson(state, membership);
+      removeMembership(
+        state,
+        membership,
+        init.by ? this.#person(init.by) : person,
+      );
+      return data;
+    });
+  }
+
+  /**
    * The stored messages, oldest first, deleted ones left out.
    *
    * @param roomId Only this room's messages; every room's when absent.
@@ -411,6 +533,97 @@ export class FakeWebex implements AsyncDisposable {
     return [...this.#state.webhooks.values()].map((webhook) =>
       webhookJson(this.#state, webhook)
     );
+  }
+
+  /**
+   * Every webhook delivery attempted so far, oldest first: which webhook,
+   * where, the exact body and signature, and what the receiver answered.
+   * Await `settled()` first to see the deliveries of past events.
+   */
+  get deliveries(): readonly FakeDelivery[] {
+    return this.#deliveries.log;
+  }
+
+  /**
+   * How many deliveries were attempted, failed ones included.
+   *
+   * @param webhook A webhook id or name; every webhook's when absent.
+   * @returns The count.
+   *
+   * @example Nothing delivered without a webhook
+   * ```ts
+   * import { FakeWebex } from "./fake_webex.ts";
+   *
+   * await using webex = await FakeWebex.start();
+   * webex.addRoom({ title: "Ops" });
+   * await webex.settled();
+   * console.log(webex.deliveryCount()); // 0
+   * ```
+   */
+  deliveryCount(webhook?: string): number {
+    const log = this.#deliveries.log;
+    if (webhook === undefined) return log.length;
+    const uuid = uuidOf(webhook);
+    return log.filter((delivery) =>
+      delivery.webhookName === webhook ||
+      (uuid !== undefined && uuidOf(delivery.webhookId) === uuid)
+    ).length;
+  }
+
+  /**
+   * Forgets the logged deliveries.
+   *
+   * @example Start counting afresh
+   * ```ts
+   * import { FakeWebex } from "./fake_webex.ts";
+   *
+   * await using webex = await FakeWebex.start();
+   * webex.clearDeliveries();
+   * console.log(webex.deliveries.length); // 0
+   * ```
+   */
+  clearDeliveries(): void {
+    this.#deliveries.log.length = 0;
+  }
+
+  /**
+   * POSTs every following delivery twice, same body and same signature, as
+   * the real service sometimes does, to test that handlers see each event
+   * once.
+   *
+   * @param on True to repeat deliveries, false to stop.
+   *
+   * @example Repeat deliveries
+   * ```ts
+   * import { FakeWebex } from "./fake_webex.ts";
+   *
+   * await using webex = await FakeWebex.start();
+   * webex.deliverTwice(true);
+   * ```
+   */
+  deliverTwice(on: boolean): void {
+    this.#deliveries.twice = on;
+  }
+
+  /**
+   * Resolves once no webhook delivery is queued or in flight, those started
+   * while waiting included: await it instead of sleeping.
+   *
+   * @param options A signal to stop waiting.
+   * @throws {unknown} The signal's reason when it is aborted.
+   *
+   * @example Wait for deliveries
+   * ```ts
+   * import { FakeWebex } from "./fake_webex.ts";
+   *
+   * await using webex = await FakeWebex.start();
+   * const alice = webex.addUser({ email: "alice@example.com" });
+   * webex.simulateMessage({ from: alice, toPersonEmail: webex.bot.emails[0], text: "hi" });
+   * await webex.settled();
+   * ```
+   */
+  settled(options: { signal?: AbortSignal } = {}): Promise<void> {
+    return this.#deliveries.settled(options.signal);
   }
 
   /**
@@ -620,7 +833,9 @@ export class FakeWebex implements AsyncDisposable {
   }
 
   /**
-   * Stops the server once the requests in flight are answered.
+   * Stops the server once the requests in flight are answered, after
+   * aborting the webhook deliveries in flight (await `settled()` first to let
+   * them finish).
    *
    * @example Close explicitly
    * ```ts
@@ -631,6 +846,7 @@ export class FakeWebex implements AsyncDisposable {
    * ```
    */
   async close(): Promise<void> {
+    await this.#deliveries.close();
     await this.#server.shutdown();
   }
 

@@ -105,6 +105,64 @@ export interface FakeWebexOptions {
   seed?: number;
   /** Stops the server when aborted, like `close()`. */
   signal?: AbortSignal;
+  /**
+   * How many failed deliveries in a row (non-2xx answers or network errors)
+   * turn a webhook `inactive`; a 2xx answer starts the count again.
+   *
+   * @default {5}
+   */
+  inactiveAfter?: number;
+  /**
+   * Milliseconds a webhook's receiver has to answer a delivery before it
+   * counts as failed.
+   *
+   * @default {10000}
+   */
+  deliveryTimeout?: number;
+}
+
+/** What `FakeWebex.simulateJoin` and `FakeWebex.simulateLeave` change. */
+export interface SimulatedMembership {
+  /** Who joins or leaves. */
+  person: PersonRef;
+  /** The group room. */
+  roomId: string;
+  /**
+   * Who adds or removes the person, the actor of the webhook event.
+   *
+   * @default {the person itself}
+   */
+  by?: PersonRef;
+  /**
+   * Whether the person joins as a moderator.
+   *
+   * @default {false}
+   */
+  isModerator?: boolean;
+}
+
+/** One webhook delivery the fake made (or tried to make). */
+export interface FakeDelivery {
+  /** Id of the webhook. */
+  webhookId: string;
+  /** Name of the webhook. */
+  webhookName: string;
+  /** Where the delivery was POSTed. */
+  targetUrl: string;
+  /** Resource of the event, such as `messages`. */
+  resource: string;
+  /** Event, such as `created`. */
+  event: string;
+  /** The exact JSON body sent. */
+  body: string;
+  /** `X-Spark-Signature` sent, when the webhook has a secret. */
+  signature?: string;
+  /** Status the receiver answered; 0 when it did not answer. */
+  status: number;
+  /** Whether the receiver answered 2xx. */
+  ok: boolean;
+  /** Why no answer came, for network errors, timeouts and `close()`. */
+  error?: string;
 }
 
 /** The statuses a fault rule can answer. */

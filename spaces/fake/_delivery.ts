@@ -1,0 +1,218 @@
+/**
+ * Webhook deliveries: each event the state emits is POSTed to every active
+ * webhook that may see it, in order per webhook, without holding up the API
+ * answer that caused it.
+ *
+ * Unlike the real service, a failed delivery is not retried: it only counts
+ * towards the failures that turn a webhook `inactive`.
+ *
+ * @module
+ */
+
+import { signBody } from "../webex/signature.ts";
+import type { FakeEvent, State, WebhookRecord } from "./_state.ts";
+import { webhookMatches } from "./_webhook_match.ts";
+import { webhookJson } from "./_webhooks.ts";
+import type { FakeDelivery } from "./types.ts";
+
+/** The id fields a `messages` event carries: the text must be fetched. */
+const MESSAGE_FIELDS = [
+  "id",
+  "parentId",
+  "roomId",
+  "roomType",
+  "personId",
+  "personEmail",
+  "mentionedPeople",
+  "files",
+  "created",
+];
+
+/** What a webhook's receiver gets for an event. */
+export function deliveryPayload(
+  state: State,
+  webhook: WebhookRecord,
+  event: FakeEvent,
+): Record<string, unknown> {
+  const data = event.resource === "messages"
+    ? Object.fromEntries(
+      MESSAGE_FIELDS.filter((key) => event.data[key] !== undefined)
+        .map((key) => [key, event.data[key]]),
+    )
+    : event.data;
+  // A webhook for `all` must tell what happened: resource and event are the
+  // event's own, as on the real service.
+  return {
+    ...webhookJson(state, webhook),
+    resource: event.resource,
+    event: event.event,
+    actorId: state.personRef(event.actorUuid),
+    data,
+  };
+}
+
+/** The delivery queues of one fake, with their log. */
+export class Deliveries {
+  /** Every delivery attempt, oldest first. */
+  readonly log: FakeDelivery[] = [];
+  /** POST each delivery twice, as the real service sometimes does. */
+  twice = false;
+  #state: State;
+  #inactiveAfter: number;
+  #timeout: number;
+  #client = Deno.createHttpClient({});
+  #closing = new AbortController();
+  /** Webhook uuid → the last delivery queued for it. */
+  #tails = new Map<string, Promise<void>>();
+  #pending = new Set<Promise<void>>();
+  #listener = (event: FakeEvent) => this.#onEvent(event);
+  #closed?: Promise<void>;
+
+  constructor(
+    state: State,
+    options: { inactiveAfter: number; timeout: number },
+  ) {
+    this.#state = state;
+    this.#inactiveAfter = options.inactiveAfter;
+    this.#timeout = options.timeout;
+    state.listeners.add(this.#listener);
+  }
+
+  /** Resolves once no delivery is queued or in flight. */
+  async settled(signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    while (this.#pending.size > 0) {
+      await abortable(Promise.all(this.#pending), signal);
+    }
+  }
+
+  /** Stops delivering, aborts what is in flight and waits for it to end. */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      this.#state.listeners.delete(this.#listener);
+      this.#closing.abort();
+      await this.settled();
+      this.#client.close();
+    })();
+    return this.#closed;
+  }
+
+  #onEvent(event: FakeEvent): void {
+    if (this.#closing.signal.aborted) return;
+    const webhooks = [...this.#state.webhooks.values()]
+      .sort((a, b) => a.seq - b.seq);
+    for (const webhook of webhooks) {
+      if (!webhookMatches(this.#state, webhook, event)) continue;
+      // The body is fixed now, so a later change of the webhook or the
+      // object cannot leak into an event that already happened.
+      const body = JSON.stringify(deliveryPayload(this.#state, webhook, event));
+      this.#enqueue(webhook, body, webhook.secret, event);
+    }
+  }
+
+  #enqueue(
+    webhook: WebhookRecord,
+    body: string,
+    secret: string | undefined,
+    event: FakeEvent,
+  ): void {
+    const tail = this.#tails.get(webhook.uuid) ?? Promise.resolve();
+    const next = tail.then(() => this.#deliver(webhook, body, secret, event));
+    this.#tails.set(webhook.uuid, next);
+    this.#pending.add(next);
+    void next.then(() => {
+      this.#pending.delete(next);
+      if (this.#tails.get(webhook.uuid) === next) {
+        this.#tails.delete(webhook.uuid);
+      }
+    });
+  }
+
+  /** Never rejects: every outcome goes to the log. */
+  async #deliver(
+    webhook: WebhookRecord,
+    body: string,
+    secret: string | undefined,
+    event: FakeEvent,
+  ): Promise<void> {
+    const signature = secret ? await signBody(body, secret) : undefined;
+    for (let attempt = 0; attempt < (this.twice ? 2 : 1); attempt++) {
+      // A webhook deleted or turned inactive since the event no longer hears.
+      if (
+        this.#state.webhooks.get(webhook.uuid) !== webhook ||
+        webhook.status !== "active"
+      ) {
+        return;
+      }
+      const outcome = await this.#post(webhook.targetUrl, body, signature);
+      this.log.push({
+        webhookId: webhook.id,
+        webhookName: webhook.name,
+        targetUrl: webhook.targetUrl,
+        resource: event.resource,
+        event: event.event,
+        body,
+        ...(signature ? { signature } : {}),
+        ...outcome,
+      });
+      if (outcome.ok) webhook.failures = 0;
+      else if (!this.#closing.signal.aborted) {
+        webhook.failures++;
+        if (webhook.failures >= this.#inactiveAfter) {
+          webhook.status = "inactive";
+        }
+      }
+    }
+  }
+
+  async #post(
+    target: string,
+    body: string,
+    signature: string | undefined,
+  ): Promise<{ status: number; ok: boolean; error?: string }> {
+    if (this.#closing.signal.aborted) {
+      return { status: 0, ok: false, error: "The fake was closed" };
+    }
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    this.#closing.signal.addEventListener("abort", abort);
+    const timer = setTimeout(abort, this.#timeout);
+    try {
+      const response = await fetch(target, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(signature ? { "x-spark-signature": signature } : {}),
+        },
+        body,
+        signal: controller.signal,
+        client: this.#client,
+      });
+      await response.body?.cancel();
+      return { status: response.status, ok: response.ok };
+    } catch (error) {
+      const reason = this.#closing.signal.aborted
+        ? "The fake was closed"
+        : controller.signal.aborted
+        ? `No answer within ${this.#timeout} ms`
+        : error instanceof Error
+        ? error.message
+        : String(error);
+      return { status: 0, ok: false, error: reason };
+    } finally {
+      clearTimeout(timer);
+      this.#closing.signal.removeEventListener("abort", abort);
+    }
+  }
+}
+
+function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() =>
+      signal.removeEventListener("abort", onAbort)
+    );
+  });
+}
