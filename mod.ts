@@ -88,6 +88,7 @@ export {
   getAttachment,
   nameAttachment,
 } from "./spaces/webex/attachments.ts";
+export type { WebexDelivery } from "./spaces/webex/delivery.ts";
 export {
   DEFAULT_API_URL,
   WebexClient,

@@ -2,8 +2,10 @@ import {
   Context,
   type DedupeStore,
   type EventQueue,
+  type EventSink,
   signBody,
   type SpaceEvent,
+  type WebexDelivery,
   WebexSpace,
 } from "../mod.ts";
 import { FakeWebex } from "../testing.ts";
@@ -15,6 +17,7 @@ export async function webexFixture(
     auditToken?: boolean;
     ears?: EventQueue<SpaceEvent>;
     dedupe?: DedupeStore;
+    inbox?: EventSink<WebexDelivery>;
   } = {},
 ) {
   const webex = await FakeWebex.start();
@@ -33,6 +36,7 @@ export async function webexFixture(
   const space = new WebexSpace({
     auditToken: options.auditToken ? auditor.token : undefined,
     ears: options.ears,
+    inbox: options.inbox,
     clientOptions: { backoff: { base: 0.001, max: 0.01 } },
     dedupe: options.dedupe,
     context: new Context({ space: { room: "Ops", ...settings } }, {

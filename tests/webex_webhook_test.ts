@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { EventQueue, type Message, type SpaceEvent } from "../mod.ts";
+import {
+  EventQueue,
+  type Message,
+  type SpaceEvent,
+  type WebexDelivery,
+} from "../mod.ts";
 import { deliveryRequest, messageDelivery, webexFixture } from "./_webex.ts";
 
 const SECRET = "hook-secret";
@@ -222,4 +227,67 @@ Deno.test("an attachment's name is read for inbound messages", async () => {
   const message = await f.ears.get() as Message;
   assert.equal(message.attachment, "plan.pdf");
   assert.equal(message.url, (sent.files as string[])[0]);
+});
+
+Deno.test("with an inbox, deliveries are accepted at once and processed later, once", async () => {
+  const ears = new EventQueue<SpaceEvent>();
+  const inbox = new EventQueue<WebexDelivery>();
+  await using f = await webexFixture({ webhook_secret: SECRET }, {
+    ears,
+    inbox,
+  });
+  const sent = f.webex.simulateMessage({
+    from: f.alice,
+    roomId: f.roomId,
+    text: "later",
+    mentions: [f.webex.bot],
+  });
+  f.webex.clearRequests();
+  for (let index = 0; index < 2; index++) {
+    const [code, body] = await status(
+      await f.space.webhook(
+        await deliveryRequest(messageDelivery(sent), SECRET),
+      ),
+    );
+    assert.equal(code, 200);
+    assert.equal(body.status, "accepted");
+  }
+  assert.equal(f.webex.requestCount("GET /messages/{id}"), 0);
+  assert.equal(inbox.size, 2);
+  inbox.close();
+  const outcomes: string[] = [];
+  for await (const delivery of inbox) {
+    assert.deepEqual(JSON.parse(JSON.stringify(delivery)), delivery);
+    outcomes.push(await f.space.processDelivery(delivery));
+  }
+  assert.deepEqual(outcomes, ["queued", "duplicate"]);
+  assert.equal(((await ears.get()) as Message).text, "Shelly later");
+});
+
+Deno.test("processDelivery throws on failure and handles a retry", async () => {
+  const ears = new EventQueue<SpaceEvent>();
+  const inbox = new EventQueue<WebexDelivery>();
+  await using f = await webexFixture({ webhook_secret: SECRET }, {
+    ears,
+    inbox,
+  });
+  const sent = f.webex.simulateMessage({
+    from: f.alice,
+    roomId: f.roomId,
+    text: "retry",
+    mentions: [f.webex.bot],
+  });
+  await (await f.space.webhook(
+    await deliveryRequest(messageDelivery(sent), SECRET),
+  )).body?.cancel();
+  const delivery = (await inbox.get())!;
+  f.webex.injectFault({
+    endpoint: "GET /messages/{id}",
+    status: 503,
+    times: 5,
+  });
+  await assert.rejects(() => f.space.processDelivery(delivery));
+  assert.equal(ears.size, 0);
+  assert.equal(await f.space.processDelivery(delivery), "queued");
+  assert.equal(ears.size, 1);
 });

@@ -4,6 +4,7 @@ import type { Message, SpaceEvent } from "../events.ts";
 import type { Logger } from "../log.ts";
 import type { EventSink } from "../queue.ts";
 import type { WebexClient } from "./client.ts";
+import type { WebexDelivery } from "./delivery.ts";
 import { sameWebexId, uuidOf } from "./ids.ts";
 import { membershipEvent, messageFromWebex } from "./normalise.ts";
 import { verifySignature } from "./signature.ts";
@@ -20,6 +21,8 @@ export interface InboundDeps {
   fan: EventSink<SpaceEvent>;
   dedupe: DedupeStore;
   logger: Logger;
+  /** Where accepted deliveries go to be processed later; inline when absent. */
+  inbox?: EventSink<WebexDelivery>;
   /** Fills `attachment` with the file's name; never throws. */
   nameAttachment(message: Message, client: WebexClient): Promise<void>;
 }
@@ -27,19 +30,23 @@ export interface InboundDeps {
 /** Name of the webhook that feeds `fan` with the audit token. */
 export const AUDIT_HOOK = "shellbot-audit";
 
+/** What processing a delivery did. */
+export type Outcome = "queued" | "ignored" | "duplicate";
+
 const answer = (status: number, body: Json): Response =>
   Response.json(body, { status });
 
 /**
- * Processes one delivery: signature over the raw bytes, defensive parsing,
- * dedupe, self-echo drop, message fetch, and the event put on its queue.
- * Bad input gets a 4xx and a log line, never an exception.
+ * Receives one delivery: signature over the raw bytes, defensive parsing,
+ * and the bot's own messages dropped; then the delivery goes to the inbox,
+ * or is processed at once. Bad input gets a 4xx and a log line, never an
+ * exception.
  */
 export async function receiveDelivery(
   deps: InboundDeps,
   input: Request | Json,
 ): Promise<Response> {
-  let item: unknown;
+  let item: unknown = input;
   if (input instanceof Request) {
     if (input.method !== "POST") {
       return answer(405, { error: "Webhook deliveries are POST requests" });
@@ -67,35 +74,60 @@ export async function receiveDelivery(
       deps.logger.warn("Refused a webhook delivery: the body is not JSON");
       return answer(400, { error: "The body is not JSON" });
     }
-  } else {
-    item = input;
   }
   const delivery = parseDelivery(item);
   if (typeof delivery === "string") {
     deps.logger.warn(`Refused a webhook delivery: ${delivery}`);
     return answer(400, { error: delivery });
   }
-  const { resource, event, data, name } = delivery;
-  if (resource === "messages" && event === "created") {
-    return await receiveMessage(deps, data, name);
+  if (delivery === undefined) return answer(200, { status: "ignored" });
+  if (isOwnMessage(deps, delivery)) {
+    return answer(200, { status: "ignored", reason: "own message" });
   }
-  if (
-    resource === "memberships" && (event === "created" || event === "deleted")
-  ) {
-    return await receiveMembership(deps, data, name, event);
+  if (deps.inbox) {
+    await deps.inbox.put(delivery);
+    return answer(200, { status: "accepted" });
   }
-  deps.logger.info(`Ignored a webhook delivery for ${resource}/${event}`);
-  return answer(200, { status: "ignored" });
+  try {
+    return answer(200, { status: await processDelivery(deps, delivery) });
+  } catch {
+    return answer(503, {
+      error: "Could not process the event now; deliver it again later",
+    });
+  }
 }
 
-interface Delivery {
-  resource: string;
-  event: string;
-  name: string;
-  data: Json & { id: string };
+/**
+ * Processes an accepted delivery once: claims it in the dedupe store,
+ * fetches the message, puts the event on `ears` (or `fan` for the audit
+ * hook) and records it as handled. A failure releases the claim and is
+ * thrown, so that a queue or Webex can deliver it again.
+ */
+export async function processDelivery(
+  deps: InboundDeps,
+  delivery: WebexDelivery,
+): Promise<Outcome> {
+  const key = dedupeKey(delivery);
+  if (!await deps.dedupe.claim(key)) return "duplicate";
+  try {
+    const outcome = delivery.resource === "messages"
+      ? await processMessage(deps, delivery)
+      : await processMembership(deps, delivery);
+    await deps.dedupe.complete(key);
+    return outcome;
+  } catch (error) {
+    await deps.dedupe.release(key);
+    deps.logger.error(
+      `Could not process a ${delivery.resource} delivery: ${
+        error instanceof Error ? error.message : error
+      }`,
+    );
+    throw error;
+  }
 }
 
-function parseDelivery(item: unknown): Delivery | string {
+/** Checks the shape; `undefined` for a resource or event not handled here. */
+function parseDelivery(item: unknown): WebexDelivery | string | undefined {
   if (typeof item !== "object" || item === null || Array.isArray(item)) {
     return "the body is not a JSON object";
   }
@@ -106,120 +138,93 @@ function parseDelivery(item: unknown): Delivery | string {
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     return "'data' must be an object";
   }
-  if (typeof (data as Json).id !== "string" || (data as Json).id === "") {
+  const fields = data as Json;
+  if (typeof fields.id !== "string" || fields.id === "") {
     return "'data.id' must be a non-empty string";
   }
-  return {
-    resource,
-    event,
-    name: typeof name === "string" ? name : "",
-    data: data as Json & { id: string },
-  };
+  const hook = typeof name === "string" ? name : "";
+  if (resource === "messages" && event === "created") {
+    return { resource, event, hook, data: fields as WebexDelivery["data"] };
+  }
+  if (
+    resource === "memberships" && (event === "created" || event === "deleted")
+  ) {
+    if (
+      typeof fields.roomId !== "string" || typeof fields.personId !== "string"
+    ) {
+      return "'data.roomId' and 'data.personId' must be strings";
+    }
+    return { resource, event, hook, data: fields as WebexDelivery["data"] };
+  }
+  return undefined;
 }
 
-async function receiveMessage(
+function isOwnMessage(deps: InboundDeps, delivery: WebexDelivery): boolean {
+  return delivery.resource === "messages" && delivery.hook !== AUDIT_HOOK &&
+    deps.botId !== undefined && typeof delivery.data.personId === "string" &&
+    sameWebexId(delivery.data.personId, deps.botId);
+}
+
+async function processMessage(
   deps: InboundDeps,
-  data: Json & { id: string },
-  hook: string,
-): Promise<Response> {
-  const isAudit = hook === AUDIT_HOOK;
-  if (
-    !isAudit && deps.botId && typeof data.personId === "string" &&
-    sameWebexId(data.personId, deps.botId)
-  ) {
-    return answer(200, { status: "ignored", reason: "own message" });
-  }
+  delivery: WebexDelivery,
+): Promise<Outcome> {
+  const isAudit = delivery.hook === AUDIT_HOOK;
   const client = isAudit ? deps.auditClient : deps.client;
   if (!client) {
-    deps.logger.warn(`Ignored a delivery of ${hook}: no audit token is set`);
-    return answer(200, { status: "ignored" });
+    deps.logger.warn(
+      `Ignored a delivery of ${delivery.hook}: no audit token is set`,
+    );
+    return "ignored";
   }
-  const key = `${isAudit ? "audit" : "message"}:${idKey(data.id)}`;
-  return await once(deps, key, async () => {
-    let json: Json;
-    try {
-      json = await client.get<Json>(`/messages/${encodeURIComponent(data.id)}`);
-    } catch (error) {
-      if (
-        error instanceof ApiError &&
-        (error.status === 404 || error.status === 403)
-      ) {
-        deps.logger.info(
-          `Message ${data.id} is gone or hidden (${error.status}); ignored`,
-        );
-        return "ignored";
-      }
-      throw error;
-    }
-    const message = messageFromWebex(json);
+  let json: Json;
+  try {
+    json = await client.get<Json>(
+      `/messages/${encodeURIComponent(delivery.data.id)}`,
+    );
+  } catch (error) {
     if (
-      !isAudit && deps.botId && message.fromId &&
-      sameWebexId(message.fromId, deps.botId)
+      error instanceof ApiError &&
+      (error.status === 404 || error.status === 403)
     ) {
+      deps.logger.info(
+        `Message ${delivery.data.id} is gone or hidden (${error.status}); ignored`,
+      );
       return "ignored";
     }
-    if (hook) message.hook = hook;
-    await deps.nameAttachment(message, client);
-    await (isAudit ? deps.fan : deps.ears).put(message);
-    return "queued";
-  });
+    throw error;
+  }
+  const message = messageFromWebex(json);
+  if (
+    !isAudit && deps.botId && message.fromId &&
+    sameWebexId(message.fromId, deps.botId)
+  ) return "ignored";
+  if (delivery.hook) message.hook = delivery.hook;
+  await deps.nameAttachment(message, client);
+  await (isAudit ? deps.fan : deps.ears).put(message);
+  return "queued";
 }
 
-async function receiveMembership(
+async function processMembership(
   deps: InboundDeps,
-  data: Json & { id: string },
-  hook: string,
-  event: "created" | "deleted",
-): Promise<Response> {
-  if (typeof data.roomId !== "string" || typeof data.personId !== "string") {
-    deps.logger.warn(
-      "Refused a membership delivery without roomId or personId",
-    );
-    return answer(400, {
-      error: "'data.roomId' and 'data.personId' must be strings",
-    });
+  delivery: WebexDelivery,
+): Promise<Outcome> {
+  const change = membershipEvent(
+    delivery.data,
+    delivery.event === "created" ? "join" : "leave",
+  );
+  if (delivery.hook) change.hook = delivery.hook;
+  await deps.ears.put(change);
+  return "queued";
+}
+
+/** One key per event: padded and unpadded ids are the same event. */
+function dedupeKey(delivery: WebexDelivery): string {
+  const id = uuidOf(delivery.data.id) ?? delivery.data.id;
+  if (delivery.resource === "messages") {
+    return `${delivery.hook === AUDIT_HOOK ? "audit" : "message"}:${id}`;
   }
-  const key = `membership:${event}:${idKey(data.id)}:${
-    String(data.created ?? "")
+  return `membership:${delivery.event}:${id}:${
+    String(delivery.data.created ?? "")
   }`;
-  return await once(deps, key, async () => {
-    const change = membershipEvent(
-      data,
-      event === "created" ? "join" : "leave",
-    );
-    if (hook) change.hook = hook;
-    await deps.ears.put(change);
-    return "queued";
-  });
-}
-
-/** Runs `work` unless the key was handled; a failure releases the key. */
-async function once(
-  deps: InboundDeps,
-  key: string,
-  work: () => Promise<"queued" | "ignored">,
-): Promise<Response> {
-  if (!await deps.dedupe.claim(key)) {
-    return answer(200, { status: "duplicate" });
-  }
-  try {
-    const status = await work();
-    await deps.dedupe.complete(key);
-    return answer(200, { status });
-  } catch (error) {
-    await deps.dedupe.release(key);
-    deps.logger.error(
-      `Could not process a webhook delivery: ${
-        error instanceof Error ? error.message : error
-      }`,
-    );
-    return answer(503, {
-      error: "Could not process the event now; deliver it again later",
-    });
-  }
-}
-
-/** Dedupe keys use the uuid, so padded and unpadded ids are one event. */
-function idKey(id: string): string {
-  return uuidOf(id) ?? id;
 }

@@ -32,7 +32,14 @@ import { sameWebexId } from "./ids.ts";
 import { createMultipartBody } from "./multipart.ts";
 import { channelFromRoom, messageFromWebex } from "./normalise.ts";
 import { type DedupeStore, MemoryDedupeStore } from "../dedupe.ts";
-import { AUDIT_HOOK, type InboundDeps, receiveDelivery } from "./_inbound.ts";
+import {
+  AUDIT_HOOK,
+  type InboundDeps,
+  processDelivery,
+  receiveDelivery,
+} from "./_inbound.ts";
+import type { WebexDelivery } from "./delivery.ts";
+import type { EventSink } from "../queue.ts";
 import { Poller } from "./_polling.ts";
 import { deleteWebhook, type HookSpec, syncWebhooks } from "./_webhooks.ts";
 
@@ -60,6 +67,13 @@ export interface WebexSpaceOptions extends SpaceOptions {
     WebexClientOptions,
     "token" | "apiUrl" | "fetch" | "logger"
   >;
+  /**
+   * Where accepted webhook deliveries go, to be processed later by
+   * {@linkcode WebexSpace.processDelivery} (a durable queue such as a
+   * `KvQueue`). Without it, `webhook()` processes each delivery before it
+   * answers.
+   */
+  inbox?: EventSink<WebexDelivery>;
   /** Remembers handled events, shared by webhooks and polling. @default a MemoryDedupeStore */
   dedupe?: DedupeStore;
 }
@@ -556,6 +570,21 @@ export class WebexSpace extends Space {
     return await receiveDelivery(await this.#inbound(), input);
   }
 
+  /**
+   * Processes a delivery that `webhook()` put in the inbox: once only,
+   * whatever the number of deliveries; fetches the message and puts the
+   * event on `ears` (or `fan`). Throws when it failed, so that the queue
+   * delivers it again.
+   *
+   * @param delivery A delivery from the inbox.
+   * @returns `"queued"`, `"ignored"` (gone, or the bot's own) or `"duplicate"`.
+   */
+  async processDelivery(
+    delivery: WebexDelivery,
+  ): Promise<"queued" | "ignored" | "duplicate"> {
+    return await processDelivery(await this.#inbound(), delivery);
+  }
+
   /** Fetches the messages that are new since the previous pull. */
   override async pull(options: SignalOptions = {}): Promise<void> {
     const deps = await this.#inbound(options);
@@ -632,6 +661,7 @@ export class WebexSpace extends Space {
       fan: this.fan,
       dedupe: this.#dedupe,
       logger: this.logger,
+      inbox: this.#options.inbox,
       nameAttachment: async (message, client) => {
         if (!message.url) return;
         try {
