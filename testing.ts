@@ -28,6 +28,7 @@
  */
 
 export { FakeWebex } from "./spaces/fake/fake_webex.ts";
+export { FAKE_TOKEN_PREFIX } from "./spaces/fake/tokens.ts";
 export type {
   AddRoomInit,
   ContentState,

@@ -7,6 +7,7 @@
 import { HttpError, MESSAGES } from "./_http.ts";
 import { parseWebexId, unpadded, webexId } from "./ids.ts";
 import type { ContentState, FakePerson } from "./types.ts";
+import { FAKE_TOKEN_PREFIX } from "./tokens.ts";
 
 /** A person with the fields only the fake needs. */
 export interface PersonRecord extends FakePerson {
@@ -210,7 +211,7 @@ export class State {
       emails: [email],
       displayName: init.displayName ?? email.slice(0, email.indexOf("@")),
       type: init.type ?? "person",
-      token: `fake-token-${crypto.randomUUID()}`,
+      token: `${FAKE_TOKEN_PREFIX}${crypto.randomUUID()}`,
       orgId: this.orgId,
       created: this.now(),
       uuid,
