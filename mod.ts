@@ -35,9 +35,17 @@ export {
   type SpaceOptions,
   type StartOptions,
 } from "./spaces/base.ts";
-export { type BotHandler, botSink, loadBot, runBot } from "./spaces/bot.ts";
 export {
+  type BotHandler,
+  botSink,
+  type BotSinkOptions,
+  loadBot,
+  runBot,
+} from "./spaces/bot.ts";
+export {
+  type CursorStore,
   type DedupeStore,
+  isCursorStore,
   MemoryDedupeStore,
   type MemoryDedupeStoreOptions,
 } from "./spaces/dedupe.ts";

@@ -5,7 +5,8 @@
  */
 
 import type { Space } from "./base.ts";
-import { SpacesError } from "./errors.ts";
+import { ApiError, NetworkError, SpacesError } from "./errors.ts";
+import { sleep } from "./_sleep.ts";
 import type { SpaceEvent } from "./events.ts";
 import type { EventSink } from "./queue.ts";
 
@@ -76,6 +77,7 @@ export async function loadBot(specifier: string): Promise<BotHandler> {
  * @param bot The handler.
  * @param space The space passed to the handler, whose logger is used; or a
  * function returning it, for a sink made before its space (as `ears`).
+ * @param options Retries on passing failures, and whether to rethrow.
  * @returns A sink to use as the space's `ears`.
  *
  * @example Wire a bot to a local space
@@ -95,21 +97,68 @@ export async function loadBot(specifier: string): Promise<BotHandler> {
 export function botSink(
   bot: BotHandler,
   space: Space | (() => Space),
+  options: BotSinkOptions = {},
 ): EventSink<SpaceEvent> {
   const spaceOf = typeof space === "function" ? space : () => space;
+  const retries = options.retries ?? 2;
+  const backoff = (options.backoff ?? 1) * 1000;
   return {
     async put(event) {
-      try {
-        await bot(event, spaceOf());
-      } catch (error) {
-        spaceOf().logger.error(
-          `The bot failed on a ${event.type} event: ${
-            error instanceof Error ? error.stack ?? error.message : error
-          }`,
-        );
+      for (let attempt = 0;; attempt++) {
+        try {
+          return await bot(event, spaceOf());
+        } catch (error) {
+          const transient = isTransient(error);
+          if (transient && attempt < retries) {
+            const wait =
+              error instanceof ApiError && error.retryAfter !== undefined
+                ? error.retryAfter * 1000
+                : backoff * 2 ** attempt;
+            spaceOf().logger.warn(
+              `The bot failed on a ${event.type} event (${
+                (error as Error).message
+              }); trying again in ${wait / 1000} s`,
+            );
+            await sleep(Math.min(wait, 60_000));
+            continue;
+          }
+          spaceOf().logger.error(
+            `The bot failed on a ${event.type} event: ${
+              error instanceof Error ? error.stack ?? error.message : error
+            }`,
+          );
+          if (options.rethrow) throw error;
+          return;
+        }
       }
     },
   };
+}
+
+/** Options of {@linkcode botSink}. */
+export interface BotSinkOptions {
+  /**
+   * How many times to run the bot again on an event when it failed on a
+   * passing problem of the back end (429, 5xx, 423, network). Webex never
+   * processes a request it answers so, so a bot that posts one reply posts
+   * it once. A bot that posts several messages may repeat the first ones.
+   * @default 2
+   */
+  retries?: number;
+  /** Seconds before the first retry, doubled each time. @default 1 */
+  backoff?: number;
+  /**
+   * Throw the bot's last error instead of logging it only, so that a
+   * durable queue delivers the event again.
+   * @default false
+   */
+  rethrow?: boolean;
+}
+
+function isTransient(error: unknown): boolean {
+  if (error instanceof NetworkError) return true;
+  return error instanceof ApiError &&
+    (error.status === 429 || error.status === 423 || error.status >= 500);
 }
 
 /**
@@ -121,6 +170,7 @@ export function botSink(
  * @param bot The handler.
  * @param space The space passed to the handler.
  * @param events The events, such as the space's `EventQueue` of `ears`.
+ * @param options Retries of a failing bot.
  * @returns A promise that resolves when the queue ends.
  *
  * @example Drain a closed queue into a bot
@@ -139,7 +189,8 @@ export async function runBot(
   bot: BotHandler,
   space: Space,
   events: AsyncIterable<SpaceEvent>,
+  options: BotSinkOptions = {},
 ): Promise<void> {
-  const sink = botSink(bot, space);
+  const sink = botSink(bot, space, options);
   for await (const event of events) await sink.put(event);
 }

@@ -42,6 +42,47 @@ export interface DedupeStore {
   release(key: string): Promise<void> | void;
 }
 
+/**
+ * Keeps small named values beside the dedupe record: where polling read
+ * each room up to, so a bot that was away catches up from there. A
+ * {@linkcode DedupeStore} that also implements it shares the cursors with
+ * the record of handled events (in memory, or in Deno KV across instances).
+ *
+ * @example Save and load a cursor
+ * ```ts
+ * import { MemoryDedupeStore } from "@shellbot/spaces";
+ *
+ * const store = new MemoryDedupeStore();
+ * await store.saveCursor("room:R1", '{"stamp":1}');
+ * console.log(await store.loadCursor("room:R1")); // '{"stamp":1}'
+ * ```
+ */
+export interface CursorStore {
+  /** The value saved under `key`, or `undefined`. */
+  loadCursor(key: string): Promise<string | undefined> | string | undefined;
+  /** Saves a value under `key`, replacing the one there. */
+  saveCursor(key: string, value: string): Promise<void> | void;
+}
+
+/**
+ * Tells whether a store also keeps cursors.
+ *
+ * @param store Any dedupe store.
+ * @returns True when it implements {@linkcode CursorStore}.
+ *
+ * @example Check a store
+ * ```ts
+ * import { isCursorStore, MemoryDedupeStore } from "@shellbot/spaces";
+ *
+ * console.log(isCursorStore(new MemoryDedupeStore())); // true
+ * ```
+ */
+export function isCursorStore(store: unknown): store is CursorStore {
+  return typeof store === "object" && store !== null &&
+    typeof (store as CursorStore).loadCursor === "function" &&
+    typeof (store as CursorStore).saveCursor === "function";
+}
+
 /** Options of {@linkcode MemoryDedupeStore}. */
 export interface MemoryDedupeStoreOptions {
   /** How many keys to keep at most; the oldest go first. @default 50_000 */
@@ -63,9 +104,10 @@ export interface MemoryDedupeStoreOptions {
  * console.log(store.claim("a"), store.claim("a")); // true false
  * ```
  */
-export class MemoryDedupeStore implements DedupeStore {
+export class MemoryDedupeStore implements DedupeStore, CursorStore {
   // Map iteration follows insertion order, which makes it the eviction queue.
   #entries = new Map<string, number>();
+  #cursors = new Map<string, string>();
   #capacity: number;
   #ttl: number;
   #now: () => number;
@@ -106,6 +148,16 @@ export class MemoryDedupeStore implements DedupeStore {
   /** Forgets the key. */
   release(key: string): void {
     this.#entries.delete(key);
+  }
+
+  /** The cursor saved under `key`. */
+  loadCursor(key: string): string | undefined {
+    return this.#cursors.get(key);
+  }
+
+  /** Saves a cursor; one per room, so the map stays small. */
+  saveCursor(key: string, value: string): void {
+    this.#cursors.set(key, value);
   }
 
   #evict(now: number): void {

@@ -23,6 +23,8 @@ export interface InboundDeps {
   logger: Logger;
   /** Where accepted deliveries go to be processed later; inline when absent. */
   inbox?: EventSink<WebexDelivery>;
+  /** Moves the polling cursors past a message handled here. */
+  noteHandled?(message: Record<string, unknown>): Promise<void>;
   /** Fills `attachment` with the file's name; never throws. */
   nameAttachment(message: Message, client: WebexClient): Promise<void>;
 }
@@ -202,6 +204,7 @@ async function processMessage(
   if (delivery.hook) message.hook = delivery.hook;
   await deps.nameAttachment(message, client);
   await (isAudit ? deps.fan : deps.ears).put(message);
+  if (!isAudit) await deps.noteHandled?.(json);
   return "queued";
 }
 

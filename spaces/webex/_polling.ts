@@ -1,4 +1,8 @@
-import type { DedupeStore } from "../dedupe.ts";
+import {
+  type CursorStore,
+  type DedupeStore,
+  MemoryDedupeStore,
+} from "../dedupe.ts";
 import type { Message, SpaceEvent } from "../events.ts";
 import type { EventSink } from "../queue.ts";
 import type { WebexClient } from "./client.ts";
@@ -21,20 +25,35 @@ export interface PollingDeps {
 /** Where a room was read up to: the newest stamp, and the ids at that stamp. */
 interface Cursor {
   stamp: number;
-  ids: Set<string>;
+  ids: string[];
 }
 
+/** The first pull's start, and the newest activity seen. */
+interface Watermark {
+  start: number;
+  stamp: number;
+}
+
+const WATERMARK = "webex:watermark";
+const roomKey = (roomId: string) => `webex:room:${uuidOf(roomId) ?? roomId}`;
+
 /**
- * Polls Webex without webhooks. Webex lists messages per room only, so each
- * pull walks the rooms by last activity, stops at the first one unchanged
- * since the previous pull, and lists the new messages of the others (with
- * `mentionedPeople=me` in group rooms), putting each on `ears` once, oldest
- * first. All times come from Webex, so the local clock does not matter.
+ * Polls Webex without webhooks, and catches up after webhooks were down.
+ *
+ * Webex lists messages per room only, so each pull walks the rooms by last
+ * activity, stops at the first one unchanged since the previous pull, and
+ * lists the new messages of the others (with `mentionedPeople=me` in group
+ * rooms), putting each on `ears` once, oldest first. The cursors live in a
+ * {@linkcode CursorStore} (the dedupe store when it is one), and messages
+ * handled by webhooks move them too, so a pull after a downtime fetches
+ * exactly what was missed. All times come from Webex.
  */
 export class Poller {
-  #watermark?: number;
-  #start?: number;
-  #cursors = new Map<string, Cursor>();
+  #store: CursorStore;
+
+  constructor(store: CursorStore = new MemoryDedupeStore()) {
+    this.#store = store;
+  }
 
   /** Fetches what is new since the previous pull; the first pull sets the start. */
   async pull(deps: PollingDeps, signal?: AbortSignal): Promise<void> {
@@ -42,31 +61,61 @@ export class Poller {
       query: { sortBy: "lastactivity", max: 100 },
       signal,
     });
-    if (this.#watermark === undefined) {
+    const watermark = await this.#load<Watermark>(WATERMARK);
+    if (!watermark) {
       let start = 0;
       for await (const room of rooms) {
         start = stampOf(room.lastActivity) ?? 0;
         break;
       }
-      this.#watermark = this.#start = start;
+      await this.#save(WATERMARK, { start, stamp: start });
       return;
     }
     const changed: Json[] = [];
-    let newest = this.#watermark;
+    let newest = watermark.stamp;
     for await (const room of rooms) {
       const activity = stampOf(room.lastActivity) ?? 0;
-      if (activity < this.#watermark) break;
+      if (activity < watermark.stamp) break;
       newest = Math.max(newest, activity);
       changed.push(room);
     }
-    for (const room of changed) await this.#pullRoom(deps, room, signal);
-    this.#watermark = newest;
+    for (const room of changed) {
+      await this.#pullRoom(deps, room, watermark, signal);
+    }
+    await this.#advanceWatermark(newest);
   }
 
-  async #pullRoom(deps: PollingDeps, room: Json, signal?: AbortSignal) {
+  /** Moves the cursors past a message that a webhook delivered. */
+  async noteHandled(message: Record<string, unknown>): Promise<void> {
+    const stamp = stampOf(message.created);
+    if (typeof message.roomId !== "string" || stamp === undefined) return;
+    const key = roomKey(message.roomId);
+    const cursor = await this.#load<Cursor>(key);
+    if (cursor && cursor.stamp > stamp) return;
+    await this.#save(
+      key,
+      advance(cursor ?? { stamp, ids: [] }, stamp, idOf(message)),
+    );
+    // A pull after a downtime starts from the newest event handled.
+    await this.#advanceWatermark(stamp);
+  }
+
+  async #pullRoom(
+    deps: PollingDeps,
+    room: Json,
+    watermark: Watermark,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const roomId = String(room.id);
-    const key = uuidOf(roomId) ?? roomId;
-    const cursor = this.#cursors.get(key) ?? this.#defaultCursor();
+    const key = roomKey(roomId);
+    // Messages of the first pull's last millisecond are old: their ids are
+    // unknown, so that millisecond is left out rather than replayed.
+    let cursor = await this.#load<Cursor>(key) ?? {
+      stamp: watermark.stamp === watermark.start
+        ? watermark.stamp + 1
+        : watermark.stamp,
+      ids: [],
+    };
     const fresh: Json[] = [];
     const query = {
       roomId,
@@ -78,47 +127,63 @@ export class Poller {
     ) {
       const stamp = stampOf(json.created) ?? 0;
       if (stamp < cursor.stamp) break;
-      const id = uuidOf(String(json.id)) ?? String(json.id);
-      if (stamp === cursor.stamp && cursor.ids.has(id)) continue;
+      if (stamp === cursor.stamp && cursor.ids.includes(idOf(json))) continue;
       fresh.push(json);
     }
     for (const json of fresh.reverse()) {
-      await this.#deliver(deps, json);
-      const stamp = stampOf(json.created) ?? 0;
-      const id = uuidOf(String(json.id)) ?? String(json.id);
-      if (stamp > cursor.stamp) {
-        cursor.stamp = stamp;
-        cursor.ids = new Set();
-      }
-      cursor.ids.add(id);
-      this.#cursors.set(key, cursor);
+      await deliver(deps, json);
+      cursor = advance(cursor, stampOf(json.created) ?? 0, idOf(json));
+      await this.#save(key, cursor);
     }
   }
 
-  // Messages of the first pull's last millisecond are old: their ids are
-  // unknown, so that millisecond is left out rather than replayed.
-  #defaultCursor(): Cursor {
-    const stamp = this.#watermark ?? 0;
-    return { stamp: stamp === this.#start ? stamp + 1 : stamp, ids: new Set() };
+  async #advanceWatermark(stamp: number): Promise<void> {
+    const watermark = await this.#load<Watermark>(WATERMARK);
+    if (watermark && watermark.stamp >= stamp) return;
+    await this.#save(WATERMARK, {
+      start: watermark?.start ?? stamp,
+      stamp,
+    });
   }
 
-  async #deliver(deps: PollingDeps, json: Json): Promise<void> {
-    if (
-      deps.botId && typeof json.personId === "string" &&
-      sameWebexId(json.personId, deps.botId)
-    ) return;
-    const key = `message:${uuidOf(String(json.id)) ?? json.id}`;
-    if (!await deps.dedupe.claim(key)) return;
-    try {
-      const message = messageFromWebex(json);
-      await deps.nameAttachment(message, deps.client);
-      await deps.ears.put(message);
-      await deps.dedupe.complete(key);
-    } catch (error) {
-      await deps.dedupe.release(key);
-      throw error;
-    }
+  async #load<T>(key: string): Promise<T | undefined> {
+    const text = await this.#store.loadCursor(key);
+    return text === undefined ? undefined : JSON.parse(text) as T;
   }
+
+  async #save(key: string, value: unknown): Promise<void> {
+    await this.#store.saveCursor(key, JSON.stringify(value));
+  }
+}
+
+function advance(cursor: Cursor, stamp: number, id: string): Cursor {
+  if (stamp > cursor.stamp) return { stamp, ids: [id] };
+  if (stamp === cursor.stamp && !cursor.ids.includes(id)) {
+    return { stamp, ids: [...cursor.ids, id] };
+  }
+  return cursor;
+}
+
+async function deliver(deps: PollingDeps, json: Json): Promise<void> {
+  if (
+    deps.botId && typeof json.personId === "string" &&
+    sameWebexId(json.personId, deps.botId)
+  ) return;
+  const key = `message:${idOf(json)}`;
+  if (!await deps.dedupe.claim(key)) return;
+  try {
+    const message = messageFromWebex(json);
+    await deps.nameAttachment(message, deps.client);
+    await deps.ears.put(message);
+    await deps.dedupe.complete(key);
+  } catch (error) {
+    await deps.dedupe.release(key);
+    throw error;
+  }
+}
+
+function idOf(json: Record<string, unknown>): string {
+  return uuidOf(String(json.id)) ?? String(json.id);
 }
 
 function stampOf(value: unknown): number | undefined {

@@ -31,7 +31,11 @@ import { resolveFile } from "./file_source.ts";
 import { sameWebexId } from "./ids.ts";
 import { createMultipartBody } from "./multipart.ts";
 import { channelFromRoom, messageFromWebex } from "./normalise.ts";
-import { type DedupeStore, MemoryDedupeStore } from "../dedupe.ts";
+import {
+  type DedupeStore,
+  isCursorStore,
+  MemoryDedupeStore,
+} from "../dedupe.ts";
 import {
   AUDIT_HOOK,
   type InboundDeps,
@@ -132,7 +136,7 @@ export class WebexSpace extends Space {
   #auditClient?: WebexClient;
   #roomTypes = new Map<string, string>();
   #dedupe!: DedupeStore;
-  #poller = new Poller();
+  #poller!: Poller;
   #hooks: { client: WebexClient; id: string }[] = [];
 
   /**
@@ -144,6 +148,9 @@ export class WebexSpace extends Space {
     super(options);
     this.#options = options;
     this.#dedupe = options.dedupe ?? new MemoryDedupeStore();
+    this.#poller = new Poller(
+      isCursorStore(this.#dedupe) ? this.#dedupe : undefined,
+    );
   }
 
   /** The title of the room to bond: `space.room`. */
@@ -518,7 +525,9 @@ export class WebexSpace extends Space {
    * `shellbot-messages` with the bot token, and `shellbot-audit` with the
    * audit token when there is one, each signed with `space.webhook_secret`.
    * Earlier webhooks are removed first (see `purge`); an inactive webhook of
-   * ours is re-activated.
+   * ours is re-activated. Then one pull catches up on the messages posted
+   * since the last event handled (cursors kept in the dedupe store), so a
+   * bot that was down loses nothing; the first time, it only sets the start.
    *
    * @param hookUrl The public URL of the webhook route.
    * @param options Purge mode, and a signal.
@@ -546,6 +555,16 @@ export class WebexSpace extends Space {
     await sync(this.client, BOT_HOOKS);
     const audit = this.auditClient;
     if (audit) await sync(audit, AUDIT_HOOKS);
+    // Catch up on what was posted while no webhook reached this bot.
+    try {
+      await this.pull({ signal: options.signal });
+    } catch (error) {
+      this.logger.warn(
+        `Could not catch up on missed messages: ${
+          error instanceof Error ? error.message : error
+        }`,
+      );
+    }
   }
 
   /** Removes the webhooks that `register` put in place. */
@@ -662,6 +681,7 @@ export class WebexSpace extends Space {
       dedupe: this.#dedupe,
       logger: this.logger,
       inbox: this.#options.inbox,
+      noteHandled: (message) => this.#poller.noteHandled(message),
       nameAttachment: async (message, client) => {
         if (!message.url) return;
         try {
