@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import {
+  ApiError,
+  botSink,
+  EventQueue,
+  loadBot,
+  LocalSpace,
+  runBot,
+  type SpaceEvent,
+  SpacesError,
+} from "../mod.ts";
+
+const join: SpaceEvent = { type: "join", actorId: "p1", channelId: "*local" };
+
+function quietSpace(lines: string[] = []) {
+  const log = (line: string) => void lines.push(line);
+  return new LocalSpace({
+    input: [],
+    logger: { debug: log, info: log, warn: log, error: log },
+  });
+}
+
+Deno.test("botSink runs the bot again after a passing back-end failure", async () => {
+  const lines: string[] = [];
+  let calls = 0;
+  const sink = botSink(
+    () => {
+      calls++;
+      if (calls < 3) {
+        throw new ApiError({
+          status: 503,
+          method: "POST",
+          path: "/messages",
+        });
+      }
+    },
+    quietSpace(lines),
+    { backoff: 0.001 },
+  );
+  await sink.put(join);
+  assert.equal(calls, 3);
+  assert.equal(lines.filter((line) => /trying again/.test(line)).length, 2);
+});
+
+Deno.test("botSink does not retry a bug, and gives up after its retries", async () => {
+  let calls = 0;
+  await botSink(() => {
+    calls++;
+    throw new TypeError("a bug");
+  }, quietSpace()).put(join);
+  assert.equal(calls, 1);
+  calls = 0;
+  await botSink(
+    () => {
+      calls++;
+      throw new ApiError({
+        status: 429,
+        method: "POST",
+        path: "/messages",
+        retryAfter: 0,
+      });
+    },
+    quietSpace(),
+    { retries: 4 },
+  ).put(join);
+  assert.equal(calls, 5);
+});
+
+Deno.test("botSink rethrows when asked, for durable queues", async () => {
+  const sink = botSink(
+    () => {
+      throw new Error("boom");
+    },
+    quietSpace(),
+    { rethrow: true },
+  );
+  await assert.rejects(() => Promise.resolve(sink.put(join)), /boom/);
+});
+
+Deno.test("runBot feeds every queued event and ends with the queue", async () => {
+  const events = new EventQueue<SpaceEvent>();
+  for (let index = 0; index < 5; index++) {
+    events.put({ ...join, actorId: `p${index}` });
+  }
+  events.close();
+  const seen: string[] = [];
+  await runBot(
+    (event) => void seen.push((event as { actorId: string }).actorId),
+    quietSpace(),
+    events,
+  );
+  assert.deepEqual(seen, ["p0", "p1", "p2", "p3", "p4"]);
+});
+
+Deno.test("loadBot explains a missing module or a wrong export", async () => {
+  await assert.rejects(
+    () => loadBot("./no/such/bot.ts"),
+    (error: unknown) =>
+      error instanceof SpacesError &&
+      /Cannot load the bot module '.\/no\/such\/bot.ts'/.test(error.message),
+  );
+  await assert.rejects(
+    () => loadBot("data:text/javascript,export default 42"),
+    /must export a function as default/,
+  );
+});
