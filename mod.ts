@@ -115,8 +115,8 @@ export {
   membershipEvent,
   messageFromWebex,
 } from "./spaces/webex/normalise.ts";
+export { MAX_TEXT_BYTES, outgoingMessage } from "./spaces/webex/outgoing.ts";
 export {
-  MAX_TEXT_BYTES,
   type RegisterOptions,
   SparkSpace,
   type WebexCreateOptions,

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { listOf, requireText } from "../_arguments.ts";
+import { requireText } from "../_arguments.ts";
 import {
   type PostMessageRequest,
   type SignalOptions,
@@ -13,7 +13,7 @@ import {
   type SpaceOptions,
 } from "../base.ts";
 import type { Channel } from "../channel.ts";
-import { ApiError, ConfigurationError } from "../errors.ts";
+import { ApiError } from "../errors.ts";
 import type { Message } from "../events.ts";
 import {
   downloadAttachment,
@@ -21,15 +21,10 @@ import {
   getAttachment,
   nameAttachment,
 } from "./attachments.ts";
-import {
-  DEFAULT_API_URL,
-  WebexClient,
-  type WebexClientOptions,
-  type WebexRequestOptions,
-} from "./client.ts";
-import { resolveFile } from "./file_source.ts";
+import { WebexClient, type WebexClientOptions } from "./client.ts";
 import { sameWebexId } from "./ids.ts";
-import { createMultipartBody } from "./multipart.ts";
+import { outgoingMessage } from "./outgoing.ts";
+import { checkWebexSettings } from "./_settings.ts";
 import { channelFromRoom, messageFromWebex } from "./normalise.ts";
 import {
   type DedupeStore,
@@ -48,9 +43,6 @@ import { Poller } from "./_polling.ts";
 import { deleteWebhook, type HookSpec, syncWebhooks } from "./_webhooks.ts";
 
 type Json = Record<string, unknown>;
-
-/** Webex refuses `text` or `markdown` longer than this, in UTF-8 bytes. */
-export const MAX_TEXT_BYTES = 7439;
 
 /** Options of {@linkcode WebexSpace}. */
 export interface WebexSpaceOptions extends SpaceOptions {
@@ -168,37 +160,7 @@ export class WebexSpace extends Space {
    * missing; the message names the setting and the variable to set.
    */
   override check(): void {
-    const context = this.context;
-    context.check("space.room", { isMandatory: true, filter: true });
-    if (this.#options?.token) context.set("space.token", this.#options.token);
-    checkWithFallbacks(this, "space.token", [
-      "WEBEX_BOT_TOKEN",
-      "CISCO_SPARK_BOT_TOKEN",
-    ]);
-    if (!context.get("space.token")) {
-      throw new ConfigurationError(
-        "Missing Webex bot token: set 'space.token' in the settings or the environment variable WEBEX_BOT_TOKEN",
-        { key: "space.token" },
-      );
-    }
-    if (this.#options?.auditToken) {
-      context.set("space.audit_token", this.#options.auditToken);
-    }
-    checkWithFallbacks(this, "space.audit_token", [
-      "WEBEX_AUDIT_TOKEN",
-      "CISCO_SPARK_AUDIT_TOKEN",
-    ]);
-    checkWithFallbacks(this, "space.webhook_secret", ["WEBEX_WEBHOOK_SECRET"]);
-    if (this.#options?.apiUrl) {
-      context.set("space.api_url", this.#options.apiUrl);
-    }
-    checkWithFallbacks(this, "space.api_url", ["WEBEX_API_URL"]);
-    context.check("space.api_url", { default: DEFAULT_API_URL });
-    context.check("space.team", { filter: true });
-    const participants = context.get("space.participants");
-    if (participants !== undefined) {
-      context.set("space.participants", listOf(participants));
-    }
+    checkWebexSettings(this.context, this.#options ?? {});
   }
 
   /** The client for the bot token, made on first use. */
@@ -471,51 +433,7 @@ export class WebexSpace extends Space {
   protected override async sendMessage(
     request: PostMessageRequest,
   ): Promise<Message> {
-    for (
-      const [field, value] of [["text", request.text], [
-        "content",
-        request.content,
-      ]]
-    ) {
-      const size = value ? new TextEncoder().encode(value).length : 0;
-      if (size > MAX_TEXT_BYTES) {
-        throw new RangeError(
-          `postMessage() ${field} is ${size} bytes long; Webex takes at most ${MAX_TEXT_BYTES}: split it or attach it as a file`,
-        );
-      }
-    }
-    const fields: Record<string, string | undefined> = {
-      roomId: request.id,
-      toPersonEmail: request.person?.includes("@") ? request.person : undefined,
-      toPersonId: request.person?.includes("@") ? undefined : request.person,
-      text: request.text || undefined,
-      markdown: request.content || undefined,
-    };
-    const signal = request.signal;
-    const resolved = request.file === undefined
-      ? undefined
-      : await resolveFile(request.file, { signal });
-    let sent: WebexRequestOptions;
-    if (resolved?.kind === "upload") {
-      // One boundary for every attempt, so the content type stays right.
-      const boundary = `shellbot-${crypto.randomUUID()}`;
-      const build = () =>
-        createMultipartBody(fields, resolved.file, { boundary });
-      const first = build();
-      let used = false;
-      sent = {
-        signal,
-        headers: { "content-type": first.contentType },
-        body: resolved.replayable
-          ? () => (used ? build().body : (used = true, first.body))
-          : first.body,
-      };
-    } else {
-      sent = {
-        signal,
-        json: { ...fields, files: resolved ? [resolved.url] : undefined },
-      };
-    }
+    const sent = await outgoingMessage(request);
     const json = await this.client.json<Json>("POST", "/messages", sent);
     return messageFromWebex(json);
   }
@@ -742,20 +660,6 @@ export class WebexSpace extends Space {
       options,
     );
     return this.#channel(room).type ?? "group";
-  }
-}
-
-/** `key`, else the first of the variables that is set; `$NAME` resolved. */
-function checkWithFallbacks(
-  space: Space,
-  key: string,
-  variables: string[],
-): void {
-  const context = space.context;
-  context.check(key, { filter: true });
-  for (const variable of variables) {
-    if (context.get(key) !== undefined) return;
-    context.check(key, { filter: true, default: `$${variable}` });
   }
 }
 

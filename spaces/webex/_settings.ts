@@ -1,0 +1,65 @@
+import { listOf } from "../_arguments.ts";
+import type { Context } from "../context.ts";
+import { ConfigurationError } from "../errors.ts";
+import { DEFAULT_API_URL } from "./client.ts";
+
+/** Values given to the constructor, which win over the settings. */
+export interface SettingOverrides {
+  token?: string;
+  auditToken?: string;
+  apiUrl?: string;
+}
+
+/**
+ * The one place that reads the Webex settings: `$NAME` values resolved,
+ * environment fallbacks in the contract's order, participants as a list.
+ *
+ * @throws {ConfigurationError} When `space.room` or the bot token is
+ * missing; the message names the setting and the variable, never a value.
+ */
+export function checkWebexSettings(
+  context: Context,
+  overrides: SettingOverrides,
+): void {
+  context.check("space.room", { isMandatory: true, filter: true });
+  if (overrides.token) context.set("space.token", overrides.token);
+  checkWithFallbacks(context, "space.token", [
+    "WEBEX_BOT_TOKEN",
+    "CISCO_SPARK_BOT_TOKEN",
+  ]);
+  if (!context.get("space.token")) {
+    throw new ConfigurationError(
+      "Missing Webex bot token: set 'space.token' in the settings or the environment variable WEBEX_BOT_TOKEN",
+      { key: "space.token" },
+    );
+  }
+  if (overrides.auditToken) {
+    context.set("space.audit_token", overrides.auditToken);
+  }
+  checkWithFallbacks(context, "space.audit_token", [
+    "WEBEX_AUDIT_TOKEN",
+    "CISCO_SPARK_AUDIT_TOKEN",
+  ]);
+  checkWithFallbacks(context, "space.webhook_secret", ["WEBEX_WEBHOOK_SECRET"]);
+  if (overrides.apiUrl) context.set("space.api_url", overrides.apiUrl);
+  checkWithFallbacks(context, "space.api_url", ["WEBEX_API_URL"]);
+  context.check("space.api_url", { default: DEFAULT_API_URL });
+  context.check("space.team", { filter: true });
+  const participants = context.get("space.participants");
+  if (participants !== undefined) {
+    context.set("space.participants", listOf(participants));
+  }
+}
+
+/** `key`, else the first of the variables that is set; `$NAME` resolved. */
+function checkWithFallbacks(
+  context: Context,
+  key: string,
+  variables: string[],
+): void {
+  context.check(key, { filter: true });
+  for (const variable of variables) {
+    if (context.get(key) !== undefined) return;
+    context.check(key, { filter: true, default: `$${variable}` });
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Turns a `postMessage` request into the body of `POST /messages`: JSON,
+ * or a multipart upload streamed from the file.
+ *
+ * @module
+ */
+
+import type { PostMessageRequest } from "../base.ts";
+import type { WebexRequestOptions } from "./client.ts";
+import { resolveFile } from "./file_source.ts";
+import { createMultipartBody } from "./multipart.ts";
+
+/**
+ * Webex refuses `text` or `markdown` longer than this, in UTF-8 bytes.
+ *
+ * @example Check a text before posting it
+ * ```ts
+ * import { MAX_TEXT_BYTES } from "@shellbot/spaces";
+ *
+ * const fits = new TextEncoder().encode("hello").length <= MAX_TEXT_BYTES;
+ * console.log(fits); // true
+ * ```
+ */
+export const MAX_TEXT_BYTES = 7439;
+
+const encoder = new TextEncoder();
+
+/**
+ * Builds the request options of `POST /messages` for a checked request. A
+ * file upload gets a body factory when the file can be read again, so a
+ * throttled post (429) is sent again from the start of the file.
+ *
+ * @param request Exactly one destination, and text, content or a file.
+ * @returns Options for `WebexClient.request`.
+ * @throws {RangeError} When the text or the content is over
+ * {@linkcode MAX_TEXT_BYTES}, before any request is made.
+ *
+ * @example A text message
+ * ```ts
+ * import { outgoingMessage } from "@shellbot/spaces";
+ *
+ * const options = await outgoingMessage({ id: "R1", text: "hello" });
+ * console.log(options.json); // { roomId: "R1", text: "hello" }
+ * ```
+ */
+export async function outgoingMessage(
+  request: PostMessageRequest,
+): Promise<WebexRequestOptions> {
+  for (
+    const [field, value] of [["text", request.text], [
+      "content",
+      request.content,
+    ]]
+  ) {
+    const size = value ? encoder.encode(value).length : 0;
+    if (size > MAX_TEXT_BYTES) {
+      throw new RangeError(
+        `postMessage() ${field} is ${size} bytes long; Webex takes at most ${MAX_TEXT_BYTES}: split it or attach it as a file`,
+      );
+    }
+  }
+  const person = request.person;
+  const fields: Record<string, string | undefined> = {
+    roomId: request.id,
+    toPersonEmail: person?.includes("@") ? person : undefined,
+    toPersonId: person && !person.includes("@") ? person : undefined,
+    text: request.text || undefined,
+    markdown: request.content || undefined,
+  };
+  const signal = request.signal;
+  const resolved = request.file === undefined
+    ? undefined
+    : await resolveFile(request.file, { signal });
+  if (resolved?.kind !== "upload") {
+    const json: Record<string, unknown> = { ...fields };
+    if (resolved) json.files = [resolved.url];
+    for (const key of Object.keys(json)) {
+      if (json[key] === undefined) delete json[key];
+    }
+    return { signal, json };
+  }
+  // One boundary for every attempt, so the content type stays right.
+  const boundary = `shellbot-${crypto.randomUUID()}`;
+  const build = () => createMultipartBody(fields, resolved.file, { boundary });
+  const first = build();
+  let used = false;
+  return {
+    signal,
+    headers: { "content-type": first.contentType },
+    body: resolved.replayable
+      ? () => (used ? build().body : (used = true, first.body))
+      : first.body,
+  };
+}
