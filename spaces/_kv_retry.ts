@@ -1,0 +1,43 @@
+/**
+ * Retries of Deno KV operations that SQLite refused with "database is
+ * locked": when several processes write to one KV file, Deno's SQLite
+ * backend retries some of these conflicts itself but hands others to the
+ * caller, although trying again a moment later succeeds.
+ *
+ * @module
+ */
+
+import { sleep } from "./_sleep.ts";
+
+/** Attempts of one operation, the first included. */
+const ATTEMPTS = 30;
+
+/**
+ * Runs `operation` again while it fails because the file is locked by
+ * another process, with a short random wait in between.
+ *
+ * @param operation Reads and writes; it runs from the start each time.
+ * @param signal Ends the waits; the operation's last error is thrown.
+ * @returns What the operation returned.
+ */
+export async function retryLocked<T>(
+  operation: () => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (attempt >= ATTEMPTS || !isLocked(error) || signal?.aborted) {
+        throw error;
+      }
+      // Random, so that two processes that collided do not collide again.
+      await sleep(2 + Math.random() * Math.min(attempt, 10) * 5, signal);
+    }
+  }
+}
+
+function isLocked(error: unknown): boolean {
+  return error instanceof Error &&
+    /database is (locked|busy)/i.test(error.message);
+}
