@@ -40,6 +40,18 @@ const SAMPLE_MS = 2;
  * Setting `BENCH_RSS=sampling` forces sampling, to compare the two.
  *
  * @returns The probe; call `stop()` when done.
+ *
+ * @example Measure the peak growth of a step
+ * ```ts
+ * import { openRssProbe } from "./_rss.ts";
+ *
+ * const probe = await openRssProbe();
+ * const before = probe.current();
+ * await probe.resetPeak();
+ * new Uint8Array(8 * 1024 * 1024).fill(1);
+ * console.log(probe.method, probe.peak() - before);
+ * probe.stop();
+ * ```
  */
 export async function openRssProbe(): Promise<RssProbe> {
   if (Deno.env.get("BENCH_RSS") !== "sampling" && await procWorks()) {
