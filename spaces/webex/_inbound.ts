@@ -141,9 +141,7 @@ function parseDelivery(item: unknown): WebexDelivery | string | undefined {
     return "'data' must be an object";
   }
   const fields = data as Json;
-  if (typeof fields.id !== "string" || fields.id === "") {
-    return "'data.id' must be a non-empty string";
-  }
+  if (!isIdLike(fields.id)) return "'data.id' must be a Webex id";
   const hook = typeof name === "string" ? name : "";
   if (resource === "messages" && event === "created") {
     return { resource, event, hook, data: fields as WebexDelivery["data"] };
@@ -151,14 +149,20 @@ function parseDelivery(item: unknown): WebexDelivery | string | undefined {
   if (
     resource === "memberships" && (event === "created" || event === "deleted")
   ) {
-    if (
-      typeof fields.roomId !== "string" || typeof fields.personId !== "string"
-    ) {
-      return "'data.roomId' and 'data.personId' must be strings";
+    if (!isIdLike(fields.roomId) || !isIdLike(fields.personId)) {
+      return "'data.roomId' and 'data.personId' must be Webex ids";
     }
     return { resource, event, hook, data: fields as WebexDelivery["data"] };
   }
   return undefined;
+}
+
+// Webex ids are base64 (or base64url) of a short URI: anything else is not
+// worth a request, and would only come back as an error.
+const ID_PATTERN = /^[A-Za-z0-9+/_=-]{1,512}$/;
+
+function isIdLike(value: unknown): value is string {
+  return typeof value === "string" && ID_PATTERN.test(value);
 }
 
 function isOwnMessage(deps: InboundDeps, delivery: WebexDelivery): boolean {
