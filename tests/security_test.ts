@@ -1,0 +1,315 @@
+import assert from "node:assert/strict";
+import {
+  ApiError,
+  ConfigurationError,
+  Context,
+  NetworkError,
+  signBody,
+  verifySignature,
+  WebexSpace,
+} from "../mod.ts";
+import { createHookHandler } from "../server.ts";
+import { FAKE_TOKEN_PREFIX } from "../testing.ts";
+import { deliveryRequest, messageDelivery, webexFixture } from "./_webex.ts";
+
+// Test secrets start with "test-secret-" so CI can scan the output for them.
+const SECRET = `test-secret-security-${crypto.randomUUID()}`;
+const SECRET_MARK = "test-secret-";
+const LIMIT = 1_048_576;
+const encoder = new TextEncoder();
+
+/** The body of `verifySignature` in signature.ts, comments removed. */
+async function sourceOf(file: string, name: string): Promise<string> {
+  const text = await Deno.readTextFile(new URL(file, import.meta.url));
+  const start = text.indexOf(`function ${name}(`);
+  assert.ok(start >= 0, `${name} not found in ${file}`);
+  const end = text.indexOf("\n}\n", start);
+  return text.slice(start, end).replace(/\/\/.*$/gm, "").replace(
+    /\/\*[\s\S]*?\*\//g,
+    "",
+  );
+}
+
+Deno.test("verifySignature compares with crypto.subtle.verify, in constant time, never with a string compare", async () => {
+  // A timing measurement would be flaky on a shared CI machine, so this
+  // checks the two things that make the comparison constant-time: every
+  // well-formed signature, right or wrong in any position, goes to Web
+  // Crypto's verify (which compares MACs in constant time), and the source
+  // has no early-exit compare (===, startsWith, a loop) of MACs or hex.
+  const body = encoder.encode('{"data":{"id":"x"}}');
+  const right = await signBody(body, SECRET);
+  const subtle = crypto.subtle as SubtleCrypto & { verify: unknown };
+  const original = subtle.verify;
+  let calls = 0;
+  subtle.verify = (...args: Parameters<SubtleCrypto["verify"]>) => {
+    calls++;
+    return original.apply(crypto.subtle, args);
+  };
+  try {
+    const flip = (index: number) =>
+      right.slice(0, index) + (right[index] === "a" ? "b" : "a") +
+      right.slice(index + 1);
+    const sameLength = [flip(0), flip(19), flip(39), "0".repeat(40)];
+    for (const wrong of sameLength) {
+      calls = 0;
+      assert.equal(await verifySignature(body, wrong, SECRET), false);
+      assert.equal(calls, 1, `${wrong} did not go to crypto.subtle.verify`);
+    }
+    calls = 0;
+    assert.equal(await verifySignature(body, right, SECRET), true);
+    assert.equal(calls, 1);
+    // Malformed ones need no MAC compare: their length or alphabet is public.
+    calls = 0;
+    assert.equal(await verifySignature(body, right.slice(1), SECRET), false);
+    assert.equal(calls, 0);
+  } finally {
+    subtle.verify = original;
+  }
+  const verify = await sourceOf(
+    "../spaces/webex/signature.ts",
+    "verifySignature",
+  );
+  assert.match(verify, /crypto\.subtle\.verify\(/);
+  assert.doesNotMatch(verify, /[!=]==?|signBody|localeCompare|for \(|while/);
+  const inbound = await Deno.readTextFile(
+    new URL("../spaces/webex/_inbound.ts", import.meta.url),
+  );
+  assert.match(inbound, /verifySignature\(/);
+  assert.doesNotMatch(inbound, /signBody/);
+});
+
+Deno.test("the hook route takes exactly 1 MiB to parsing and refuses 1 MiB + 1 with 413", async () => {
+  await using f = await webexFixture({ webhook_secret: SECRET });
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    createHookHandler(f.space),
+  );
+  const url = `http://127.0.0.1:${server.addr.port}/hook`;
+  // An unknown resource, so a parsed body answers 200 "ignored".
+  const sized = (size: number) => {
+    const head =
+      '{"resource":"rooms","event":"created","data":{"id":"x"},"p":"';
+    return head + "x".repeat(size - head.length - 2) + '"}';
+  };
+  const post = async (body: BodyInit, signature?: string) => {
+    const headers = new Headers({ "content-type": "application/json" });
+    if (signature) headers.set("x-spark-signature", signature);
+    const response = await fetch(url, { method: "POST", headers, body });
+    return [response.status, await response.text()] as const;
+  };
+  try {
+    const exact = sized(LIMIT);
+    assert.equal(encoder.encode(exact).length, LIMIT);
+    assert.deepEqual(await post(exact, await signBody(exact, SECRET)), [
+      200,
+      '{"status":"ignored"}',
+    ]);
+    assert.equal((await post(exact))[0], 401);
+    const over = sized(LIMIT + 1);
+    assert.equal((await post(over, await signBody(over, SECRET)))[0], 413);
+    assert.equal((await post(over))[0], 413);
+    // Without Content-Length the limit is counted on the stream.
+    const stream = ReadableStream.from([encoder.encode(over)]);
+    assert.equal((await post(stream))[0], 413);
+  } finally {
+    await server.shutdown();
+  }
+  assert.ok(f.logs.some((line) => /over 1048576 bytes/.test(line)));
+});
+
+/** Every text an error shows: message, stack, inspect, JSON, causes. */
+function errorTexts(error: unknown): string[] {
+  const texts = [String(error), Deno.inspect(error, { depth: 8 })];
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+    texts.push(current.message, String(current.stack), JSON.stringify(current));
+    current = current.cause;
+  }
+  return texts;
+}
+
+/** Captures console.* into `lines` until `restore()`. */
+function captureConsole(lines: string[]) {
+  const methods = ["log", "info", "warn", "error", "debug"] as const;
+  const saved = methods.map((name) => console[name]);
+  for (const name of methods) {
+    console[name] = (...args: unknown[]) =>
+      void lines.push(
+        args.map((arg) => typeof arg === "string" ? arg : Deno.inspect(arg))
+          .join(" "),
+      );
+  }
+  return () => methods.forEach((name, index) => console[name] = saved[index]);
+}
+
+function closedPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+Deno.test("no token or webhook secret appears in any log line, error or server.ts output of failing scenarios", async () => {
+  await using f = await webexFixture({ webhook_secret: SECRET }, {
+    auditToken: true,
+  });
+  const wrongToken = `${FAKE_TOKEN_PREFIX}wrong-${crypto.randomUUID()}`;
+  const secrets = [f.webex.bot.token, f.auditor.token, wrongToken, SECRET];
+  const lines: string[] = [];
+  const errors: unknown[] = [];
+  const log = (line: string) => void lines.push(line);
+  const logger = { debug: log, info: log, warn: log, error: log };
+  const space = (settings: Record<string, unknown>, apiUrl = f.webex.url) =>
+    new WebexSpace({
+      context: new Context({ space: { room: "Ops", ...settings } }, {
+        env: () => undefined,
+      }),
+      apiUrl,
+      logger,
+      clientOptions: { backoff: { base: 0.001, max: 0.01 }, maxAttempts: 3 },
+    });
+  const failing = async (
+    expected: new (...args: never[]) => Error,
+    run: () => unknown,
+  ) => {
+    try {
+      await run();
+    } catch (error) {
+      errors.push(error);
+      assert.ok(error instanceof expected, String(error));
+      return;
+    }
+    assert.fail(`expected a ${expected.name}`);
+  };
+  const restore = captureConsole(lines);
+  try {
+    // A wrong bot token: 401 from Webex.
+    await failing(
+      ApiError,
+      () =>
+        space({
+          token: wrongToken,
+          audit_token: f.auditor.token,
+          webhook_secret: SECRET,
+        }).connect(),
+    );
+    // No bot token at all.
+    await failing(
+      ConfigurationError,
+      () =>
+        space({ audit_token: f.auditor.token, webhook_secret: SECRET }).check(),
+    );
+    // A wrong and a missing signature.
+    const sent = f.webex.simulateMessage({
+      from: f.alice,
+      roomId: f.roomId,
+      text: "x",
+    });
+    for (const secret of ["test-secret-wrong", undefined]) {
+      const response = await f.space.webhook(
+        await deliveryRequest(messageDelivery(sent), secret),
+      );
+      assert.equal(response.status, 401);
+      await response.body?.cancel();
+    }
+    // 429 and 503 retried with warnings, then a 503 that outlasts the retries.
+    const retried = space({
+      token: f.webex.bot.token,
+      audit_token: f.auditor.token,
+    });
+    f.webex.injectFault({
+      endpoint: "GET /people/me",
+      status: 429,
+      retryAfter: 0,
+      times: 1,
+    });
+    f.webex.injectFault({ endpoint: "GET /people/me", status: 503, times: 1 });
+    await retried.connect();
+    assert.ok(
+      lines.filter((line) => /trying again/.test(line)).length >= 2,
+      lines.join("\n"),
+    );
+    f.webex.injectFault({ endpoint: "GET /rooms", status: 503 });
+    await failing(ApiError, () => retried.getByTitle("Ops"));
+    // A delivery whose message cannot be fetched: 503 and an error line.
+    f.webex.injectFault({ endpoint: "GET /messages/{id}", status: 503 });
+    const request = await deliveryRequest(messageDelivery(sent), SECRET);
+    const unavailable = await f.space.webhook(request);
+    assert.equal(unavailable.status, 503);
+    await unavailable.body?.cancel();
+    f.webex.clearFaults();
+    // Webex out of reach.
+    await failing(
+      NetworkError,
+      () =>
+        space(
+          { token: f.webex.bot.token },
+          `http://127.0.0.1:${closedPort()}/v1`,
+        ).connect(),
+    );
+    // Failed downloads: an unknown content and a removed one.
+    const dir = await Deno.makeTempDir();
+    try {
+      await failing(
+        ApiError,
+        () =>
+          f.space.downloadAttachment(`${f.webex.url}/contents/nope`, { dir }),
+      );
+      const posted = await f.space.postMessage({
+        id: f.roomId,
+        file: new File(["x"], "a.txt"),
+      });
+      f.webex.setContentState(posted.url!, "removed");
+      await failing(
+        ApiError,
+        () => f.space.downloadAttachment(posted.url!, { dir }),
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  } finally {
+    restore();
+  }
+
+  // server.ts as a program, with a wrong bot token.
+  const child = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("../server.ts", import.meta.url).pathname,
+      "--port",
+      "0",
+      "--hostname",
+      "127.0.0.1",
+    ],
+    env: {
+      NO_COLOR: "1",
+      WEBEX_BOT_TOKEN: wrongToken,
+      WEBEX_AUDIT_TOKEN: f.auditor.token,
+      WEBEX_WEBHOOK_SECRET: SECRET,
+      WEBEX_API_URL: f.webex.url,
+      SPACE_ROOM: "Ops",
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const output = new TextDecoder().decode(child.stdout) +
+    new TextDecoder().decode(child.stderr);
+  assert.equal(child.code, 1, output);
+  assert.match(output, /401|token/i);
+
+  const texts = [...lines, ...f.logs, ...errors.flatMap(errorTexts), output];
+  assert.equal(errors.length, 6);
+  assert.ok(lines.length >= 3, lines.join("\n"));
+  assert.ok(f.logs.length >= 3, f.logs.join("\n"));
+  console.log(
+    `${texts.length} texts scanned: ${
+      lines.length + f.logs.length
+    } log lines, ${errors.length} errors, server.ts output`,
+  );
+  for (const text of texts) {
+    for (const secret of [...secrets, FAKE_TOKEN_PREFIX, SECRET_MARK]) {
+      assert.equal(text.includes(secret), false, `leaked in: ${text}`);
+    }
+  }
+});
