@@ -28,12 +28,15 @@
 
 import { parseArgs } from "node:util";
 import type { Space } from "./spaces/base.ts";
-import { type BotHandler, loadBot, runBot } from "./spaces/bot.ts";
+import { type BotHandler, botSink, loadBot, runBot } from "./spaces/bot.ts";
 import { Context, type Settings } from "./spaces/context.ts";
+import { ConfigurationError } from "./spaces/errors.ts";
 import type { SpaceEvent } from "./spaces/events.ts";
 import { buildHookApp } from "./spaces/_hook_app.ts";
 import { demoBot } from "./spaces/_demo_bot.ts";
+import { KvDedupeStore, KvQueue } from "./spaces/kv.ts";
 import { EventQueue } from "./spaces/queue.ts";
+import type { WebexDelivery } from "./spaces/webex/delivery.ts";
 import { WebexSpace } from "./spaces/webex/space.ts";
 
 /** Options of {@linkcode createHookHandler}. */
@@ -93,6 +96,18 @@ export interface StartServerOptions {
   purge?: "all" | "own";
   /** `fetch` for the Webex API. @default globalThis.fetch */
   fetch?: typeof fetch;
+  /**
+   * Deno KV shared by several instances of the server: the hook route puts
+   * each delivery on a `KvQueue` and answers at once, every instance's
+   * worker takes deliveries from it and runs the bot, and a
+   * `KvDedupeStore` makes each event handled once across instances. A
+   * SQLite file path (one machine), `":deploy"` or `""` for
+   * `Deno.openKv()` without a path (the managed KV of Deno Deploy), or
+   * `":memory:"`. A claim lasts `space.kv_lease` seconds (default 60).
+   * @default `space.kv`, else the environment variable `DENO_KV_PATH`, else
+   * off: events are queued in memory
+   */
+  kv?: string;
 }
 
 /** A running webhook server, from {@linkcode startServer}. */
@@ -116,6 +131,7 @@ const ENV_SETTINGS = [
   "server.hook",
   "server.hostname",
   "server.port",
+  "space.kv_lease",
 ];
 
 /**
@@ -203,12 +219,37 @@ async function prepareBot(options: StartServerOptions) {
   const env = options.env ?? ((name: string) => Deno.env.get(name));
   const context = new Context(settingsFromEnv(env), { env });
   if (options.settings) context.apply(options.settings);
-  const ears = new EventQueue<SpaceEvent>();
-  const space = new WebexSpace({ context, ears, fetch: options.fetch });
-  space.check();
-  await space.connect();
-  await bond(space);
-  const consumer = runBot(options.bot ?? demoBot, space, ears);
+  const bot = options.bot ?? demoBot;
+  const kvPath = options.kv ??
+    context.get<string | undefined>("space.kv") ?? env("DENO_KV_PATH");
+  const shared = kvPath === undefined
+    ? undefined
+    : await openShared(kvPath, leaseOf(context));
+  const memory = shared ? undefined : new EventQueue<SpaceEvent>();
+  // With KV, the bot runs inside the queue's job, and a failure of the bot
+  // fails the job, so that KV delivers the event again.
+  const ears = memory ??
+    botSink(bot, () => space, { rethrow: true });
+  const space: WebexSpace = new WebexSpace({
+    context,
+    ears,
+    fetch: options.fetch,
+    inbox: shared?.queue,
+    dedupe: shared?.dedupe,
+  });
+  try {
+    space.check();
+    await space.connect();
+    await bond(space);
+  } catch (error) {
+    await shared?.queue.close();
+    throw error;
+  }
+  const consumer = memory
+    ? runBot(bot, space, memory)
+    : shared!.queue.listen(async (delivery) =>
+      void await space.processDelivery(delivery)
+    );
   return {
     space,
     /** Registers webhooks when `server.url` is set, else starts polling. */
@@ -234,12 +275,38 @@ async function prepareBot(options: StartServerOptions) {
           ),
       };
     },
-    /** Lets the bot finish the events already queued. */
+    /**
+     * Lets the bot finish the events it has: all those queued in memory;
+     * with KV, the jobs under way (the rest wait in KV for an instance).
+     */
     async stop() {
-      ears.close();
+      if (memory) memory.close();
+      else await shared!.queue.close();
       await consumer;
     },
   };
+}
+
+/** Opens the KV named by `--kv`, with its queue and dedupe store. */
+async function openShared(path: string, lease: number) {
+  const file = path === "" || path === ":deploy" ? undefined : path;
+  const queue = await KvQueue.open<WebexDelivery>(file, {
+    name: "shellbot-deliveries",
+  });
+  return { queue, dedupe: new KvDedupeStore(queue.kv, { lease }) };
+}
+
+/** `space.kv_lease`, in ms. */
+function leaseOf(context: Context): number {
+  const value = context.get<unknown>("space.kv_lease", 60);
+  const seconds = Number(value);
+  if (!(seconds > 0) || !Number.isFinite(seconds)) {
+    throw new ConfigurationError(
+      `'space.kv_lease' (or SPACE_KV_LEASE) must be a number of seconds above 0, not '${value}'`,
+      { key: "space.kv_lease" },
+    );
+  }
+  return seconds * 1000;
 }
 
 /** Finds or creates the room `space.room`, adding participants to a new one. */
@@ -265,6 +332,9 @@ Options:
   --port <port>        port to listen on (default SERVER_PORT, else 8080)
   --hostname <host>    interface to listen on (default 0.0.0.0)
   --purge <all|own>    earlier webhooks to remove: all of the token's, or shellbot-* only
+  --kv <path>          share the work with other instances through Deno KV: a
+                       SQLite file, or :deploy for Deno Deploy's KV (default
+                       DENO_KV_PATH; without it, one process in memory)
   -h, --help           show this help
 `;
 
@@ -279,6 +349,7 @@ async function main(args: string[]): Promise<number> {
         port: { type: "string" },
         hostname: { type: "string" },
         purge: { type: "string" },
+        kv: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }).values;
@@ -314,6 +385,7 @@ async function main(args: string[]): Promise<number> {
       hostname: flags.hostname,
       port: flags.port === undefined ? undefined : Number(flags.port),
       purge: flags.purge as "all" | "own" | undefined,
+      kv: flags.kv,
     });
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
