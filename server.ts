@@ -104,6 +104,7 @@ export interface StartServerOptions {
    * SQLite file path (one machine), `":deploy"` or `""` for
    * `Deno.openKv()` without a path (the managed KV of Deno Deploy), or
    * `":memory:"`. A claim lasts `space.kv_lease` seconds (default 60).
+   * `stop()` then leaves the webhooks registered, for the other instances.
    * @default `space.kv`, else the environment variable `DENO_KV_PATH`, else
    * off: events are queued in memory
    */
@@ -118,7 +119,10 @@ export interface RunningServer {
   address: string;
   /** How events arrive. */
   mode: "webhook" | "polling";
-  /** Deregisters webhooks, stops polling and the server, and lets the bot finish. */
+  /**
+   * Deregisters webhooks (unless they are shared through KV), stops polling
+   * and the server, and lets the bot finish.
+   */
   stop(): Promise<void>;
 }
 
@@ -263,6 +267,9 @@ async function prepareBot(options: StartServerOptions) {
         context.get<string>("server.hook", "/hook");
       await space.register(hookUrl, { purge: options.purge });
       space.logger.info(`Receiving events at ${hookUrl}`);
+      // With KV, the webhooks serve every instance: one that stops must
+      // leave them to the others (the next one to start keeps them).
+      if (shared) return { mode: "webhook" as const, stop: async () => {} };
       return {
         mode: "webhook" as const,
         stop: () =>

@@ -24,6 +24,9 @@ interface Envelope {
   tick?: true;
 }
 
+/** A claim held elsewhere: an expected wait, not a failure. */
+class BusyError extends SpacesError {}
+
 // listenQueue works once per handle: a second call would throw deep in Deno.
 const listening = new WeakSet<Deno.Kv>();
 
@@ -219,7 +222,7 @@ export class KvQueue<T> implements EventSink<T>, AsyncDisposable {
       try {
         await job;
       } catch (error) {
-        this.#logger.warn(
+        (error instanceof BusyError ? this.#logger.debug : this.#logger.warn)(
           `A job of the KV queue '${this.#name}' failed; it will be tried again: ${
             error instanceof Error ? error.message : error
           }`,
@@ -427,7 +430,7 @@ export class KvDedupeStore implements DedupeStore, CursorStore {
   }
 
   #busy(key: string, until: number): SpacesError {
-    return new SpacesError(
+    return new BusyError(
       `The event '${key}' is being handled elsewhere until ${
         new Date(until).toISOString()
       } at the latest: try again later`,

@@ -147,6 +147,8 @@ export interface Proxy extends AsyncDisposable {
   url: string;
   /** Requests answered by each backend, by index in the current list. */
   served: Map<string, number>;
+  /** How long each answered request took through the proxy, in ms. */
+  timings: number[];
   /** Replaces the backends. */
   use(backends: Backend[]): void;
 }
@@ -160,9 +162,11 @@ export function startProxy(): Proxy {
   let backends: Backend[] = [];
   let turn = 0;
   const served = new Map<string, number>();
+  const timings: number[] = [];
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
     async (request) => {
+      const begin = performance.now();
       const body = new Uint8Array(await request.arrayBuffer());
       const path = new URL(request.url).pathname;
       const start = turn++;
@@ -179,6 +183,7 @@ export function startProxy(): Proxy {
             : await backend(forwarded);
           const bytes = await answer.arrayBuffer();
           served.set(name, (served.get(name) ?? 0) + 1);
+          timings.push(performance.now() - begin);
           return new Response(bytes, {
             status: answer.status,
             headers: answer.headers,
@@ -193,6 +198,7 @@ export function startProxy(): Proxy {
   return {
     url: `http://127.0.0.1:${server.addr.port}`,
     served,
+    timings,
     use(list) {
       backends = list;
     },

@@ -168,6 +168,11 @@ Deno.test({
       );
       c.kill("SIGTERM");
       assert.equal((await c.status).code, 0, "C stops cleanly");
+      assert.deepEqual(
+        webex.webhooks().map((hook) => hook.name).sort(),
+        ["shellbot-memberships", "shellbot-messages"],
+        "an instance that stops leaves the shared webhooks to the others",
+      );
     } catch (error) {
       for (const instance of instances) {
         console.error(instance.lines.slice(-30).join("\n"));

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
-import { SpacesError } from "../spaces/errors.ts";
+import { startServer } from "../server.ts";
+import { ConfigurationError, SpacesError } from "../spaces/errors.ts";
 import { KvDedupeStore, KvQueue } from "../spaces/kv.ts";
+import { FakeWebex } from "../testing.ts";
+import { freePort } from "./_cluster.ts";
 
 /** A temp dir with a KV file path in it, removed on dispose. */
 async function tempKv() {
@@ -250,5 +253,99 @@ Deno.test("KvDedupeStore: polling cursors are shared through the KV", async () =
   assert.equal(
     await new KvDedupeStore(kv).loadCursor("room:R1"),
     '{"stamp":1}',
+  );
+});
+
+Deno.test("startServer with DENO_KV_PATH: accepted at once, answered by the KV worker, webhooks left for others", async () => {
+  await using file = await tempKv();
+  await using webex = await FakeWebex.start();
+  const alice = webex.addUser({ email: "alice@acme.com" });
+  const room = webex.addRoom({ title: "Ops", members: [alice] });
+  const port = freePort();
+  const env: Record<string, string> = { DENO_KV_PATH: file.path };
+  const running = await startServer({
+    bot: async (event, space) => {
+      if (event.type === "message" && event.channelId) {
+        await space.postMessage(event.channelId, `echo: ${event.text}`);
+      }
+    },
+    settings: {
+      space: {
+        room: "Ops",
+        token: webex.bot.token,
+        api_url: webex.url,
+        webhook_secret: "kv-secret",
+      },
+      server: { url: `http://127.0.0.1:${port}` },
+    },
+    env: (name) => env[name],
+    hostname: "127.0.0.1",
+    port,
+  });
+  try {
+    const hook = webex.webhooks().find((item) =>
+      item.name === "shellbot-messages"
+    )!;
+    const sent = webex.simulateMessage({
+      from: alice,
+      roomId: String(room.id),
+      text: "via kv",
+      mentions: [webex.bot],
+    });
+    // The same delivery again, by hand, to read the receiver's answer.
+    const body = JSON.stringify({
+      ...hook,
+      resource: "messages",
+      event: "created",
+      data: { id: sent.id, roomId: room.id, personId: alice.id },
+    });
+    const { signBody } = await import("../spaces/webex/signature.ts");
+    const answer = await fetch(`http://127.0.0.1:${port}/hook`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-spark-signature": await signBody(body, "kv-secret"),
+      },
+      body,
+    });
+    assert.deepEqual(await answer.json(), { status: "accepted" });
+    for (let round = 0; round < 400; round++) {
+      await webex.settled();
+      if (webex.postedByBot().length > 0) break;
+      await new Promise((ok) => setTimeout(ok, 25));
+    }
+    await webex.settled();
+    assert.deepEqual(webex.postedByBot().map((message) => message.text), [
+      "echo: Shelly via kv",
+    ]);
+  } finally {
+    await running.stop();
+  }
+  assert.equal(webex.webhooks().length, 2, "the webhooks stay registered");
+});
+
+Deno.test("startServer refuses a lease that is not a positive number of seconds", async () => {
+  await using webex = await FakeWebex.start();
+  webex.addRoom({ title: "Ops" });
+  await assert.rejects(
+    startServer({
+      settings: {
+        space: {
+          room: "Ops",
+          token: webex.bot.token,
+          api_url: webex.url,
+          kv: ":memory:",
+          kv_lease: "soon",
+        },
+      },
+      env: () => undefined,
+      hostname: "127.0.0.1",
+      port: 0,
+    }),
+    (error: Error) => {
+      assert.ok(error instanceof ConfigurationError);
+      assert.equal(error.key, "space.kv_lease");
+      return true;
+    },
   );
 });
