@@ -88,6 +88,12 @@ export {
   LocalSpace,
   type LocalSpaceOptions,
 } from "./spaces/local.ts";
+export {
+  KvDedupeStore,
+  type KvDedupeStoreOptions,
+  KvQueue,
+  type KvQueueOptions,
+} from "./spaces/kv.ts";
 export { type Logger, quietLogger } from "./spaces/log.ts";
 export { EventQueue, type EventSink } from "./spaces/queue.ts";
 export {

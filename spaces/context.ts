@@ -101,7 +101,13 @@ export class Context {
     for (const [name, inner] of this.#values) {
       if (name.startsWith(prefix)) {
         tree ??= {};
-        tree[name.slice(prefix.length)] = inner;
+        // defineProperty: a key such as "__proto__" stays a plain key.
+        Object.defineProperty(tree, name.slice(prefix.length), {
+          value: inner,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
     }
     return (tree ?? defaultValue) as T;
@@ -230,9 +236,12 @@ export class Context {
   }
 }
 
+// Only portable names: any other "$..." (such as a secret that starts with
+// "$") is a literal, and never reaches Deno.env.get, whose errors quote it.
+const VARIABLE = /^\$([A-Za-z_][A-Za-z0-9_]*)$/;
+
 function variableName(value: unknown): string | undefined {
-  if (typeof value !== "string" || !value.startsWith("$")) return undefined;
-  return value.slice(1) || undefined;
+  return typeof value === "string" ? VARIABLE.exec(value)?.[1] : undefined;
 }
 
 function readDenoEnv(name: string): string | undefined {

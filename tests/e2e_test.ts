@@ -3,7 +3,7 @@ import type { BotHandler, SpaceEvent } from "../mod.ts";
 import { startServer } from "../server.ts";
 import { FakeWebex } from "../testing.ts";
 
-const SECRET = "end-to-end-secret";
+const SECRET = "test-secret-e2e";
 
 function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });

@@ -10,7 +10,7 @@ import {
 import { createHookHandler } from "../server.ts";
 import { FakeWebex } from "../testing.ts";
 
-const SECRET = "faults-secret";
+const SECRET = "test-secret-faults";
 
 class QuickPollingSpace extends WebexSpace {
   static override PULL_INTERVAL = 0.005;

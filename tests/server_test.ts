@@ -10,7 +10,7 @@ import { createHookHandler, settingsFromEnv, startServer } from "../server.ts";
 import { FakeWebex } from "../testing.ts";
 import { deliveryRequest, messageDelivery, webexFixture } from "./_webex.ts";
 
-const SECRET = "server-secret";
+const SECRET = "test-secret-server";
 
 Deno.test("the hook handler answers health, unknown paths, bad JSON and oversized bodies", async () => {
   const logs: string[] = [];

@@ -32,7 +32,7 @@ Deno.test("check reads settings, $NAME values and environment fallbacks", () => 
   const env: Record<string, string> = {
     CISCO_SPARK_BOT_TOKEN: "legacy-token",
     WEBEX_AUDIT_TOKEN: "audit-token",
-    MY_SECRET: "s3cret",
+    MY_SECRET: "test-secret-s3",
     WEBEX_API_URL: "http://127.0.0.1:9/v1",
   };
   const context = new Context(
@@ -49,7 +49,7 @@ Deno.test("check reads settings, $NAME values and environment fallbacks", () => 
   space.check();
   assert.equal(context.get("space.token"), "legacy-token");
   assert.equal(context.get("space.audit_token"), "audit-token");
-  assert.equal(context.get("space.webhook_secret"), "s3cret");
+  assert.equal(context.get("space.webhook_secret"), "test-secret-s3");
   assert.equal(context.get("space.api_url"), "http://127.0.0.1:9/v1");
   assert.deepEqual(context.get("space.participants"), [
     "a@acme.com",

@@ -7,7 +7,7 @@ import {
 } from "../mod.ts";
 import { deliveryRequest, messageDelivery, webexFixture } from "./_webex.ts";
 
-const SECRET = "hook-secret";
+const SECRET = "test-secret-hook";
 
 async function fixture(options: { auditToken?: boolean } = {}) {
   const ears = new EventQueue<SpaceEvent>();

@@ -189,12 +189,14 @@ async function processMessage(
       `/messages/${encodeURIComponent(delivery.data.id)}`,
     );
   } catch (error) {
+    // A refusal (gone, hidden, bad id) will not change: delivering it again
+    // would not help. Only throttling and timeouts are worth a retry.
     if (
-      error instanceof ApiError &&
-      (error.status === 404 || error.status === 403)
+      error instanceof ApiError && error.status >= 400 && error.status < 500 &&
+      error.status !== 408 && error.status !== 429
     ) {
       deps.logger.info(
-        `Message ${delivery.data.id} is gone or hidden (${error.status}); ignored`,
+        `Message ${delivery.data.id} was refused (${error.status}); ignored`,
       );
       return "ignored";
     }
