@@ -9,7 +9,7 @@
 
 import { ApiError, NetworkError } from "../errors.ts";
 import { type Logger, quietLogger } from "../log.ts";
-import { abortableSleep } from "./_abortable_sleep.ts";
+import { abortableSleep } from "../_sleep.ts";
 import { parseNextLink } from "./_link.ts";
 import {
   backoffDelay,
