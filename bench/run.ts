@@ -10,6 +10,9 @@
 
 /** The benchmark scripts, in the order they run; add new ones here. */
 const BENCHMARKS: string[] = [
+  "webhook_intake.ts",
+  "end_to_end.ts",
+  "local_space.ts",
   "attachments.ts",
 ];
 
