@@ -32,7 +32,7 @@ import { type BotHandler, botSink, loadBot, runBot } from "./spaces/bot.ts";
 import { Context, type Settings } from "./spaces/context.ts";
 import { ConfigurationError } from "./spaces/errors.ts";
 import type { SpaceEvent } from "./spaces/events.ts";
-import { buildHookApp } from "./spaces/_hook_app.ts";
+import { buildHookHandler } from "./spaces/_hook_app.ts";
 import { demoBot } from "./spaces/_demo_bot.ts";
 import { KvDedupeStore, KvQueue } from "./spaces/kv.ts";
 import { EventQueue } from "./spaces/queue.ts";
@@ -73,11 +73,10 @@ export function createHookHandler(
   space: Space,
   options: HookHandlerOptions = {},
 ): (request: Request) => Promise<Response> {
-  const app = buildHookApp(space, {
+  return buildHookHandler(space, {
     path: options.path ?? space.context.get<string>("server.hook", "/hook"),
     maxBodyBytes: options.maxBodyBytes ?? 1_048_576,
   });
-  return async (request) => await app.fetch(request);
 }
 
 /** Options of {@linkcode startServer}. */

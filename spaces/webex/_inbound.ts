@@ -35,8 +35,11 @@ export const AUDIT_HOOK = "shellbot-audit";
 /** What processing a delivery did. */
 export type Outcome = "queued" | "ignored" | "duplicate";
 
+// A plain string body with a fixed header is cheaper than Response.json on
+// the hot path of the hook route.
+const JSON_HEADERS = { "content-type": "application/json" };
 const answer = (status: number, body: Json): Response =>
-  Response.json(body, { status });
+  new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
 
 /**
  * Receives one delivery: signature over the raw bytes, defensive parsing,
