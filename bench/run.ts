@@ -13,6 +13,7 @@ const BENCHMARKS: string[] = [
   "webhook_intake.ts",
   "end_to_end.ts",
   "local_space.ts",
+  "kv_throughput.ts",
   "attachments.ts",
 ];
 
