@@ -38,6 +38,7 @@ export type Outcome = "queued" | "ignored" | "duplicate";
 // A plain string body with a fixed header is cheaper than Response.json on
 // the hot path of the hook route.
 const JSON_HEADERS = { "content-type": "application/json" };
+const decoder = new TextDecoder();
 const answer = (status: number, body: Json): Response =>
   new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
 
@@ -74,7 +75,7 @@ export async function receiveDelivery(
       }
     }
     try {
-      item = JSON.parse(new TextDecoder().decode(body));
+      item = JSON.parse(decoder.decode(body));
     } catch {
       deps.logger.warn("Refused a webhook delivery: the body is not JSON");
       return answer(400, { error: "The body is not JSON" });

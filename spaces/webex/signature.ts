@@ -5,15 +5,29 @@
  * @module
  */
 
-import { createHmac, timingSafeEqual } from "node:crypto";
+import {
+  createHmac,
+  createSecretKey,
+  type KeyObject,
+  timingSafeEqual,
+} from "node:crypto";
 
 const encoder = new TextEncoder();
+const keys = new Map<string, KeyObject>();
 
 // node:crypto rather than crypto.subtle: the same HMAC, computed without an
 // async round trip, is five times faster (10 µs against 55 µs for a 1 KB
-// delivery), and the signature check is the hook route's largest cost.
+// delivery), and the signature check is the hook route's largest cost. The
+// key object is kept, so the secret is not encoded again on every delivery.
 function hmac(body: Uint8Array, secret: string): Uint8Array {
-  return createHmac("sha1", secret).update(body).digest();
+  let key = keys.get(secret);
+  if (!key) {
+    // A handful of secrets at most: one per webhook of this process.
+    if (keys.size >= 16) keys.clear();
+    key = createSecretKey(encoder.encode(secret));
+    keys.set(secret, key);
+  }
+  return createHmac("sha1", key).update(body).digest();
 }
 
 /**
@@ -73,10 +87,20 @@ export function verifySignature(
 
 // SHA-1 gives 20 bytes; anything else cannot match.
 function parseHex(text: string): Uint8Array | undefined {
-  if (!/^[0-9a-fA-F]{40}$/.test(text)) return undefined;
+  if (text.length !== 40) return undefined;
   const bytes = new Uint8Array(20);
   for (let index = 0; index < 20; index++) {
-    bytes[index] = parseInt(text.slice(index * 2, index * 2 + 2), 16);
+    const high = nibble(text.charCodeAt(index * 2));
+    const low = nibble(text.charCodeAt(index * 2 + 1));
+    if (high < 0 || low < 0) return undefined;
+    bytes[index] = high * 16 + low;
   }
   return bytes;
+}
+
+function nibble(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48; // 0-9
+  if (code >= 97 && code <= 102) return code - 87; // a-f
+  if (code >= 65 && code <= 70) return code - 55; // A-F
+  return -1;
 }
