@@ -34,6 +34,14 @@ Options:
  *
  * @param args The arguments, without the program name.
  * @returns The process exit code: 0, or 2 for bad arguments.
+ *
+ * @example Print the usage
+ * ```ts
+ * import { main } from "./cli.ts";
+ *
+ * const code = await main(["--help"]);
+ * console.log(code); // 0
+ * ```
  */
 export async function main(args: string[]): Promise<number> {
   let flags;

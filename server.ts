@@ -413,6 +413,14 @@ let lazy: Promise<(request: Request) => Promise<Response>> | undefined;
  * the space from the environment, with the bot module named by
  * `SHELLBOT_BOT` (else the demo bot) and registers `SERVER_URL` when set;
  * every request then goes to the hook route.
+ *
+ * @example Serve it
+ * ```ts ignore
+ * // WEBEX_BOT_TOKEN=... SPACE_ROOM=Ops SERVER_URL=https://bot.example.com \
+ * //   SHELLBOT_BOT=./my_bot.ts deno serve -A server.ts
+ * import serve from "@shellbot/spaces/server";
+ * export default serve;
+ * ```
  */
 const serveExport: Deno.ServeDefaultExport = {
   async fetch(request: Request): Promise<Response> {

@@ -26,9 +26,30 @@ export interface LocalSpaceOptions extends SpaceOptions {
   stdout?: WritableStream<Uint8Array>;
 }
 
-/** Id of the one channel of a local space. */
+/**
+ * Id of the one channel of a local space.
+ *
+ * @example Reply in the local channel
+ * ```ts
+ * import { LOCAL_CHANNEL_ID, LocalSpace } from "@shellbot/spaces";
+ *
+ * const space = new LocalSpace({ input: [], stdout: new WritableStream() });
+ * await space.postMessage(LOCAL_CHANNEL_ID, "Hello from the bot");
+ * ```
+ */
 export const LOCAL_CHANNEL_ID = "*local";
-/** Sender id of the lines typed by the local user. */
+
+/**
+ * Sender id of the lines typed by the local user.
+ *
+ * @example Tell the user's lines from the bot's
+ * ```ts
+ * import { LOCAL_USER_ID, type SpaceEvent } from "@shellbot/spaces";
+ *
+ * const fromUser = (event: SpaceEvent) => event.type === "message" && event.fromId === LOCAL_USER_ID;
+ * console.log(fromUser({ type: "message", text: "hi", content: "hi", fromId: "*user", isDirect: false, mentionedIds: [] })); // true
+ * ```
+ */
 export const LOCAL_USER_ID = "*user";
 
 // Only the latest messages are kept for walkMessages(), so a long session
