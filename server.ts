@@ -195,23 +195,33 @@ export async function startServer(
 ): Promise<RunningServer> {
   const bot = await prepareBot(options);
   const context = bot.space.context;
-  const server = Deno.serve({
-    hostname: options.hostname ??
-      context.get<string>("server.hostname", "0.0.0.0"),
-    port: options.port ?? Number(context.get("server.port", 8080)),
-    onListen() {},
-  }, createHookHandler(bot.space));
-  // Listen first, so that no delivery arrives before the route exists.
-  const receiving = await bot.receive();
+  let server: Deno.HttpServer<Deno.NetAddr> | undefined;
+  let receiving: Awaited<ReturnType<typeof bot.receive>>;
+  try {
+    server = Deno.serve({
+      hostname: options.hostname ??
+        context.get<string>("server.hostname", "0.0.0.0"),
+      port: options.port ?? Number(context.get("server.port", 8080)),
+      onListen() {},
+    }, createHookHandler(bot.space));
+    // Listen first, so that no delivery arrives before the route exists.
+    receiving = await bot.receive();
+  } catch (error) {
+    // A failed start leaves nothing running behind the caller's back.
+    await server?.shutdown();
+    await bot.stop();
+    throw error;
+  }
+  const listening = server;
   let stopping: Promise<void> | undefined;
   return {
     space: bot.space,
-    address: `http://${server.addr.hostname}:${server.addr.port}`,
+    address: `http://${listening.addr.hostname}:${listening.addr.port}`,
     mode: receiving.mode,
     stop: () =>
       stopping ??= (async () => {
         await receiving.stop();
-        await server.shutdown();
+        await listening.shutdown();
         await bot.stop();
       })(),
   };
@@ -429,9 +439,18 @@ const serveExport: Deno.ServeDefaultExport = {
       const bot = await prepareBot({
         bot: module ? await loadBot(module) : undefined,
       });
-      await bot.receive();
+      try {
+        await bot.receive();
+      } catch (error) {
+        await bot.stop();
+        throw error;
+      }
       return createHookHandler(bot.space);
-    })();
+    })().catch((error) => {
+      // The next request tries again, rather than failing for ever.
+      lazy = undefined;
+      throw error;
+    });
     return await (await lazy)(request);
   },
 };

@@ -47,7 +47,6 @@ export function buildHookHandler(
 
   const app = new Hono();
   app.get("/health", (c) => c.json({ status: "ok" }));
-  app.post(options.path, (c) => receive(c.req.raw));
   app.notFound((c) => c.json({ error: "Not found" }, 404));
   app.onError((error, c) => fail(error, c.req.raw));
 

@@ -666,7 +666,7 @@ function pauseAfterFailure(
   failures: number,
 ): number {
   if (error instanceof ApiError && error.retryAfter !== undefined) {
-    return error.retryAfter * 1000;
+    return Math.min(error.retryAfter * 1000, 60_000);
   }
   return Math.min(Math.max(interval, 100) * 2 ** failures, 60_000);
 }

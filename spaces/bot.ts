@@ -108,8 +108,7 @@ export function botSink(
         try {
           return await bot(event, spaceOf());
         } catch (error) {
-          const transient = isTransient(error);
-          if (transient && attempt < retries) {
+          if (isTransient(error) && attempt < retries) {
             const wait =
               error instanceof ApiError && error.retryAfter !== undefined
                 ? error.retryAfter * 1000
@@ -119,8 +118,7 @@ export function botSink(
                 (error as Error).message
               }); trying again in ${wait / 1000} s`,
             );
-            await sleep(Math.min(wait, 60_000));
-            continue;
+            if (await sleep(Math.min(wait, 60_000), options.signal)) continue;
           }
           spaceOf().logger.error(
             `The bot failed on a ${event.type} event: ${
@@ -153,6 +151,8 @@ export interface BotSinkOptions {
    * @default false
    */
   rethrow?: boolean;
+  /** Ends the waits between retries (the last error is then thrown). */
+  signal?: AbortSignal;
 }
 
 function isTransient(error: unknown): boolean {

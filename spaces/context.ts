@@ -74,7 +74,9 @@ export class Context {
    */
   apply(settings: Settings): void {
     for (const [key, value] of Object.entries(settings)) {
-      if (isPlainObject(value) && Object.keys(value).length > 0) {
+      if (isPlainObject(value)) {
+        // An empty object adds nothing: stored as a value, it would hide the
+        // keys set under it later.
         for (const [inner, innerValue] of Object.entries(value)) {
           this.apply({ [`${key}.${inner}`]: innerValue });
         }

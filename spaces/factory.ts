@@ -38,7 +38,7 @@ const registry = new Map<string, SpaceClass>([
 export class SpaceFactory {
   /** The known types, from name to class. */
   static get types(): ReadonlyMap<string, SpaceClass> {
-    return registry;
+    return new Map(registry);
   }
 
   /**

@@ -174,3 +174,10 @@ Deno.test("Context reads Deno.env by default", () => {
     Deno.env.delete(name);
   }
 });
+
+Deno.test("an empty object adds nothing and hides nothing set later", () => {
+  const context = new Context({ space: {} }, { env: noEnv });
+  assert.equal(context.isEmpty, true);
+  context.set("space.room", "x");
+  assert.deepEqual(context.get("space"), { room: "x" });
+});

@@ -69,3 +69,9 @@ Deno.test("SpaceFactory.build passes options to the space", () => {
   assert.ok(space instanceof LocalSpace);
   assert.equal(space.configuredTitle(), "X");
 });
+
+Deno.test("SpaceFactory.types is a copy: changing it changes nothing", () => {
+  const types = SpaceFactory.types as Map<string, unknown>;
+  types.set("sneaky", LocalSpace);
+  assert.equal(SpaceFactory.types.has("sneaky"), false);
+});

@@ -199,3 +199,23 @@ Deno.test("server.ts as a program registers its webhooks and removes them on SIG
   }
   assert.deepEqual(webex.webhooks(), []);
 });
+
+Deno.test("a start that fails leaves no server listening", async () => {
+  await using webex = await FakeWebex.start();
+  webex.addRoom({ title: "Ops" });
+  const port = freePort();
+  webex.injectFault({ endpoint: "POST /webhooks", status: 503, times: 1 });
+  await assert.rejects(() =>
+    startServer({
+      settings: {
+        space: { room: "Ops", token: webex.bot.token, api_url: webex.url },
+        server: { url: `http://127.0.0.1:${port}` },
+      },
+      env: () => undefined,
+      hostname: "127.0.0.1",
+      port,
+    })
+  );
+  const listener = Deno.listen({ hostname: "127.0.0.1", port });
+  listener.close();
+});

@@ -152,3 +152,36 @@ Deno.test("run keeps polling through injected 429s", async () => {
   );
   assert.ok(f.webex.requests.some((request) => request.status === 429));
 });
+
+Deno.test("a message the bot refuses while polling is logged and passed, not retried for ever", async () => {
+  const seen: string[] = [];
+  const ears = {
+    put(event: SpaceEvent) {
+      const text = (event as Message).text;
+      seen.push(text);
+      if (text.includes("boom")) throw new Error("the bot cannot take it");
+    },
+  };
+  await using f = await webexFixture({}, {
+    ears: ears as unknown as EventQueue<SpaceEvent>,
+  });
+  await f.space.pull();
+  f.webex.simulateMessage({
+    from: f.alice,
+    roomId: f.roomId,
+    text: "boom",
+    mentions: [f.webex.bot],
+  });
+  f.webex.simulateMessage({
+    from: f.alice,
+    roomId: f.roomId,
+    text: "after",
+    mentions: [f.webex.bot],
+  });
+  await f.space.pull();
+  await f.space.pull();
+  assert.deepEqual(seen, ["Shelly boom", "Shelly after"]);
+  assert.ok(
+    f.logs.some((line) => /skipped/.test(line) && /cannot take it/.test(line)),
+  );
+});

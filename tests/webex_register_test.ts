@@ -132,3 +132,18 @@ Deno.test("an inactive webhook of ours is re-activated in place", async () => {
   assert.equal(after.status, "active");
   assert.equal(f.webex.webhooks().length, 2);
 });
+
+Deno.test("deregister keeps the webhooks it could not remove, so a second call removes them", async () => {
+  await using f = await webexFixture();
+  await f.space.register(HOOK);
+  f.webex.injectFault({
+    endpoint: "DELETE /webhooks/{id}",
+    status: 429,
+    retryAfter: 3600,
+    times: 1,
+  });
+  await assert.rejects(() => f.space.deregister(), AggregateError);
+  assert.equal(f.webex.webhooks().length, 1);
+  await f.space.deregister();
+  assert.deepEqual(f.webex.webhooks(), []);
+});

@@ -115,21 +115,29 @@ export async function processDelivery(
 ): Promise<Outcome> {
   const key = dedupeKey(delivery);
   if (!await deps.dedupe.claim(key)) return "duplicate";
+  let outcome: Outcome;
   try {
-    const outcome = delivery.resource === "messages"
+    outcome = delivery.resource === "messages"
       ? await processMessage(deps, delivery)
       : await processMembership(deps, delivery);
-    await deps.dedupe.complete(key);
-    return outcome;
   } catch (error) {
     await deps.dedupe.release(key);
     deps.logger.error(
-      `Could not process a ${delivery.resource} delivery: ${
-        error instanceof Error ? error.message : error
-      }`,
+      `Could not process a ${delivery.resource} delivery: ${messageOf(error)}`,
     );
     throw error;
   }
+  // The event reached its queue: whatever fails now must not run it again.
+  try {
+    await deps.dedupe.complete(key);
+  } catch (error) {
+    deps.logger.warn(`Could not record a handled event: ${messageOf(error)}`);
+  }
+  return outcome;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Checks the shape; `undefined` for a resource or event not handled here. */
@@ -214,7 +222,11 @@ async function processMessage(
   if (delivery.hook) message.hook = delivery.hook;
   await deps.nameAttachment(message, client);
   await (isAudit ? deps.fan : deps.ears).put(message);
-  if (!isAudit) await deps.noteHandled?.(json);
+  if (!isAudit) {
+    await deps.noteHandled?.(json).catch((error) =>
+      deps.logger.warn(`Could not move the polling cursor: ${messageOf(error)}`)
+    );
+  }
   return "queued";
 }
 

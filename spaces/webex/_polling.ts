@@ -4,6 +4,7 @@ import {
   MemoryDedupeStore,
 } from "../dedupe.ts";
 import type { Message, SpaceEvent } from "../events.ts";
+import type { Logger } from "../log.ts";
 import type { EventSink } from "../queue.ts";
 import type { WebexClient } from "./client.ts";
 import { sameWebexId, uuidOf } from "./ids.ts";
@@ -19,6 +20,7 @@ export interface PollingDeps {
   isBot: boolean;
   ears: EventSink<SpaceEvent>;
   dedupe: DedupeStore;
+  logger: Logger;
   nameAttachment(message: Message, client: WebexClient): Promise<void>;
 }
 
@@ -171,14 +173,27 @@ async function deliver(deps: PollingDeps, json: Json): Promise<void> {
   ) return;
   const key = `message:${idOf(json)}`;
   if (!await deps.dedupe.claim(key)) return;
+  const message = messageFromWebex(json);
+  await deps.nameAttachment(message, deps.client);
   try {
-    const message = messageFromWebex(json);
-    await deps.nameAttachment(message, deps.client);
     await deps.ears.put(message);
+  } catch (error) {
+    // Polling has no queue to deliver it again: a message that its handler
+    // refuses is logged and passed, or it would hold every later one back.
+    deps.logger.error(
+      `A polled message could not be handled and is skipped: ${
+        error instanceof Error ? error.message : error
+      }`,
+    );
+  }
+  try {
     await deps.dedupe.complete(key);
   } catch (error) {
-    await deps.dedupe.release(key);
-    throw error;
+    deps.logger.warn(
+      `Could not record a handled event: ${
+        error instanceof Error ? error.message : error
+      }`,
+    );
   }
 }
 

@@ -62,7 +62,11 @@ export async function syncWebhooks(options: {
       kept.set(name, String(hook.id));
     } else if (purge === "all" || name.startsWith(HOOK_PREFIX)) {
       await deleteWebhook(client, String(hook.id), signal);
-      logger.info(`Removed the earlier webhook ${name || hook.id}`);
+      logger.warn(
+        `Removed the earlier webhook ${
+          name || hook.id
+        } of this token (purge "${purge}")`,
+      );
     }
   }
   for (const spec of specs) {

@@ -129,6 +129,7 @@ export class WebexSpace extends Space {
   #roomTypes = new Map<string, string>();
   #dedupe!: DedupeStore;
   #poller!: Poller;
+  #inboundDeps?: InboundDeps;
   #hooks: { client: WebexClient; id: string }[] = [];
 
   /**
@@ -189,6 +190,7 @@ export class WebexSpace extends Space {
    * @param options A signal to cancel.
    */
   override async connect(options: SignalOptions = {}): Promise<void> {
+    this.#inboundDeps = undefined;
     const me = await this.client.get<Json>("/people/me", options);
     this.context.set("bot.id", me.id);
     this.context.set("bot.name", me.displayName);
@@ -445,7 +447,9 @@ export class WebexSpace extends Space {
    * Earlier webhooks are removed first (see `purge`); an inactive webhook of
    * ours is re-activated. Then one pull catches up on the messages posted
    * since the last event handled (cursors kept in the dedupe store), so a
-   * bot that was down loses nothing; the first time, it only sets the start.
+   * bot whose webhooks were down loses nothing. The cursors live as long as
+   * the dedupe store: across restarts with a `KvDedupeStore`, not with the
+   * default in-memory store, whose first pull only sets the start.
    *
    * @param hookUrl The public URL of the webhook route.
    * @param options Purge mode, and a signal.
@@ -487,9 +491,22 @@ export class WebexSpace extends Space {
 
   /** Removes the webhooks that `register` put in place. */
   override async deregister(options: SignalOptions = {}): Promise<void> {
-    const hooks = this.#hooks.splice(0);
-    for (const { client, id } of hooks) {
-      await deleteWebhook(client, id, options.signal);
+    const failures: unknown[] = [];
+    // Each webhook is forgotten only once it is gone, so a deregister that
+    // failed on one can be called again.
+    for (const hook of [...this.#hooks]) {
+      try {
+        await deleteWebhook(hook.client, hook.id, options.signal);
+        this.#hooks = this.#hooks.filter((item) => item !== hook);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0) {
+      throw new AggregateError(
+        failures,
+        `Could not remove ${failures.length} webhook(s): call deregister() again`,
+      );
     }
   }
 
@@ -589,6 +606,11 @@ export class WebexSpace extends Space {
 
   async #inbound(options: SignalOptions = {}): Promise<InboundDeps> {
     if (!this.context.get("bot.id")) await this.connect(options);
+    // Built once per connection: the hook route calls this for every delivery.
+    return this.#inboundDeps ??= this.#buildInbound();
+  }
+
+  #buildInbound(): InboundDeps {
     return {
       secret: this.context.get<string | undefined>("space.webhook_secret"),
       botId: this.context.get<string | undefined>("bot.id"),
@@ -647,6 +669,8 @@ export class WebexSpace extends Space {
 
   #channel(room: Json): Channel {
     if (typeof room.id === "string" && typeof room.type === "string") {
+      // A cache of room types, kept small: an unknown room costs one GET.
+      if (this.#roomTypes.size >= 10_000) this.#roomTypes.clear();
       this.#roomTypes.set(room.id, room.type);
     }
     return channelFromRoom(room);
