@@ -179,3 +179,27 @@ Deno.test("a missing local file is a clear error and sends nothing", async () =>
   );
   assert.equal(webex.requestCount("POST /messages"), 0);
 });
+
+Deno.test("listMessages names the attachments of the messages it returns", async () => {
+  await using fixture = await webexFixture();
+  const { space, webex, alice } = fixture;
+  webex.simulateMessage({
+    from: alice,
+    toPersonEmail: "shelly@webex.bot",
+    text: "the plan",
+    file: { name: "plan.txt", bytes: bytesOf(8) },
+  });
+  webex.simulateMessage({
+    from: alice,
+    toPersonEmail: "shelly@webex.bot",
+    text: "no file",
+  });
+  const direct = await space.getByPerson("Alice");
+  webex.clearRequests();
+  const messages = await space.listMessages({ id: direct!.id });
+  assert.deepEqual(messages.map((message) => message.attachment), [
+    undefined,
+    "plan.txt",
+  ]);
+  assert.equal(webex.requestCount("HEAD /contents/{id}"), 1);
+});

@@ -7,6 +7,7 @@
 
 import { requireText } from "../_arguments.ts";
 import {
+  type ListMessagesOptions,
   type PostMessageRequest,
   type SignalOptions,
   Space,
@@ -429,6 +430,21 @@ export class WebexSpace extends Space {
     ) {
       yield messageFromWebex(json);
     }
+  }
+
+  /**
+   * Lists recent messages like the base, and names their attachments
+   * (`attachment`) with one HEAD each, for the messages returned only.
+   */
+  override async listMessages(
+    options: ListMessagesOptions,
+  ): Promise<Message[]> {
+    const messages = await super.listMessages(options);
+    const deps = await this.#inbound(options);
+    await Promise.all(
+      messages.map((message) => deps.nameAttachment(message, this.client)),
+    );
+    return messages;
   }
 
   /** Posts text, markdown and at most one file, to a room or a person. */
