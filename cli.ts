@@ -16,6 +16,7 @@ import { Context } from "./spaces/context.ts";
 import { demoBot } from "./spaces/_demo_bot.ts";
 import { LocalSpace } from "./spaces/local.ts";
 import type { Space } from "./spaces/base.ts";
+import { messageOf } from "./spaces/_objects.ts";
 
 const USAGE = `Usage: deno run --allow-read --allow-env cli.ts [options]
 
@@ -58,7 +59,7 @@ export async function main(args: string[]): Promise<number> {
       },
     }).values;
   } catch (error) {
-    console.error(`${error instanceof Error ? error.message : error}\n`);
+    console.error(`${messageOf(error)}\n`);
     console.error(USAGE);
     return 2;
   }
@@ -72,7 +73,7 @@ export async function main(args: string[]): Promise<number> {
     try {
       bot = await loadBot(flags.bot);
     } catch (error) {
-      console.error(error instanceof Error ? error.message : error);
+      console.error(messageOf(error));
       return 2;
     }
   }

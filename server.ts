@@ -38,6 +38,7 @@ import { KvDedupeStore, KvQueue } from "./spaces/kv.ts";
 import { EventQueue } from "./spaces/queue.ts";
 import type { WebexDelivery } from "./spaces/webex/delivery.ts";
 import { WebexSpace } from "./spaces/webex/space.ts";
+import { messageOf } from "./spaces/_objects.ts";
 
 /** Options of {@linkcode createHookHandler}. */
 export interface HookHandlerOptions {
@@ -284,9 +285,7 @@ async function prepareBot(options: StartServerOptions) {
         stop: () =>
           space.onStop().catch((error) =>
             space.logger.error(
-              `Could not remove the webhooks: ${
-                error instanceof Error ? error.message : error
-              }`,
+              `Could not remove the webhooks: ${messageOf(error)}`,
             )
           ),
       };
@@ -371,7 +370,7 @@ async function main(args: string[]): Promise<number> {
     }).values;
   } catch (error) {
     console.error(
-      `${error instanceof Error ? error.message : error}\n\n${USAGE}`,
+      `${messageOf(error)}\n\n${USAGE}`,
     );
     return 2;
   }
@@ -404,7 +403,7 @@ async function main(args: string[]): Promise<number> {
       kv: flags.kv,
     });
   } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(messageOf(error));
     return 1;
   }
   console.log(`Listening on ${running.address} (${running.mode})`);

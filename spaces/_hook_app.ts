@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { Space } from "./base.ts";
+import { messageOf } from "./_objects.ts";
 
 /** Options of the hook route; see `createHookHandler` in server.ts. */
 export interface HookAppOptions {
@@ -23,7 +24,7 @@ export function buildHookHandler(
     space.logger.error(
       `The webhook server failed on ${request.method} ${
         new URL(request.url).pathname
-      }: ${error instanceof Error ? error.message : error}`,
+      }: ${messageOf(error)}`,
     );
     return Response.json({ error: "Internal error" }, { status: 500 });
   };

@@ -7,6 +7,7 @@
 
 import { listOf, requireText } from "./_arguments.ts";
 import { sleep } from "./_sleep.ts";
+import { messageOf } from "./_objects.ts";
 import type { Channel } from "./channel.ts";
 import { Context, type Settings } from "./context.ts";
 import { ApiError, SpacesError } from "./errors.ts";
@@ -579,7 +580,7 @@ export class Space {
         failures += 1;
         pause = pauseAfterFailure(error, interval, failures);
         this.logger.warn(
-          `${this.kind}.pull() failed (${describe(error)}); trying again in ${
+          `${this.kind}.pull() failed (${messageOf(error)}); trying again in ${
             Math.round(pause) / 1000
           } s`,
         );
@@ -642,7 +643,7 @@ export class Space {
       } catch (error) {
         report.failed.push({ person, error });
         this.logger.warn(
-          `Could not ${verb} participant ${person}: ${describe(error)}`,
+          `Could not ${verb} participant ${person}: ${messageOf(error)}`,
         );
       }
     }
@@ -669,8 +670,4 @@ function pauseAfterFailure(
     return Math.min(error.retryAfter * 1000, 60_000);
   }
   return Math.min(Math.max(interval, 100) * 2 ** failures, 60_000);
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -9,6 +9,7 @@ import { ApiError, NetworkError, SpacesError } from "./errors.ts";
 import { sleep } from "./_sleep.ts";
 import type { SpaceEvent } from "./events.ts";
 import type { EventSink } from "./queue.ts";
+import { messageOf } from "./_objects.ts";
 
 /**
  * A bot: called once for each event the space hears. The same module runs
@@ -56,9 +57,7 @@ export async function loadBot(specifier: string): Promise<BotHandler> {
     module = await import(url);
   } catch (error) {
     throw new SpacesError(
-      `Cannot load the bot module '${specifier}': ${
-        error instanceof Error ? error.message : error
-      }`,
+      `Cannot load the bot module '${specifier}': ${messageOf(error)}`,
       { cause: error },
     );
   }

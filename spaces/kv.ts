@@ -14,6 +14,7 @@ import type { CursorStore, DedupeStore } from "./dedupe.ts";
 import { SpacesError } from "./errors.ts";
 import { type Logger, quietLogger } from "./log.ts";
 import type { EventSink } from "./queue.ts";
+import { messageOf } from "./_objects.ts";
 
 /** The field that marks the queue's messages among others on the same KV. */
 const TAG = "shellbotQueue";
@@ -224,7 +225,7 @@ export class KvQueue<T> implements EventSink<T>, AsyncDisposable {
       } catch (error) {
         (error instanceof BusyError ? this.#logger.debug : this.#logger.warn)(
           `A job of the KV queue '${this.#name}' failed; it will be tried again: ${
-            error instanceof Error ? error.message : error
+            messageOf(error)
           }`,
         );
         throw error;
@@ -235,7 +236,7 @@ export class KvQueue<T> implements EventSink<T>, AsyncDisposable {
     this.#sweeper?.start((error) =>
       this.#logger.warn(
         `Could not sweep the KV file of the queue '${this.#name}': ${
-          error instanceof Error ? error.message : error
+          messageOf(error)
         }`,
       )
     );

@@ -8,6 +8,7 @@ import type { WebexDelivery } from "./delivery.ts";
 import { sameWebexId, uuidOf } from "./ids.ts";
 import { membershipEvent, messageFromWebex } from "./normalise.ts";
 import { verifySignature } from "./signature.ts";
+import { messageOf } from "../_objects.ts";
 
 type Json = Record<string, unknown>;
 
@@ -134,10 +135,6 @@ export async function processDelivery(
     deps.logger.warn(`Could not record a handled event: ${messageOf(error)}`);
   }
   return outcome;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Checks the shape; `undefined` for a resource or event not handled here. */

@@ -9,6 +9,7 @@ import type { EventSink } from "../queue.ts";
 import type { WebexClient } from "./client.ts";
 import { sameWebexId, uuidOf } from "./ids.ts";
 import { messageFromWebex } from "./normalise.ts";
+import { messageOf } from "../_objects.ts";
 
 type Json = Record<string, unknown>;
 
@@ -182,7 +183,7 @@ async function deliver(deps: PollingDeps, json: Json): Promise<void> {
     // refuses is logged and passed, or it would hold every later one back.
     deps.logger.error(
       `A polled message could not be handled and is skipped: ${
-        error instanceof Error ? error.message : error
+        messageOf(error)
       }`,
     );
   }
@@ -190,9 +191,7 @@ async function deliver(deps: PollingDeps, json: Json): Promise<void> {
     await deps.dedupe.complete(key);
   } catch (error) {
     deps.logger.warn(
-      `Could not record a handled event: ${
-        error instanceof Error ? error.message : error
-      }`,
+      `Could not record a handled event: ${messageOf(error)}`,
     );
   }
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { withoutUndefined } from "../_objects.ts";
 import type { PostMessageRequest } from "../base.ts";
 import type { WebexRequestOptions } from "./client.ts";
 import { resolveFile } from "./file_source.ts";
@@ -72,11 +73,8 @@ export async function outgoingMessage(
     ? undefined
     : await resolveFile(request.file, { signal });
   if (resolved?.kind !== "upload") {
-    const json: Record<string, unknown> = { ...fields };
+    const json: Record<string, unknown> = withoutUndefined({ ...fields });
     if (resolved) json.files = [resolved.url];
-    for (const key of Object.keys(json)) {
-      if (json[key] === undefined) delete json[key];
-    }
     return { signal, json };
   }
   // One boundary for every attempt, so the content type stays right.

@@ -42,6 +42,7 @@ import type { WebexDelivery } from "./delivery.ts";
 import type { EventSink } from "../queue.ts";
 import { Poller } from "./_polling.ts";
 import { deleteWebhook, type HookSpec, syncWebhooks } from "./_webhooks.ts";
+import { messageOf } from "../_objects.ts";
 
 type Json = Record<string, unknown>;
 
@@ -498,9 +499,7 @@ export class WebexSpace extends Space {
       await this.pull({ signal: options.signal });
     } catch (error) {
       this.logger.warn(
-        `Could not catch up on missed messages: ${
-          error instanceof Error ? error.message : error
-        }`,
+        `Could not catch up on missed messages: ${messageOf(error)}`,
       );
     }
   }
@@ -644,9 +643,7 @@ export class WebexSpace extends Space {
           message.attachment = await nameAttachment(client, message.url);
         } catch (error) {
           this.logger.warn(
-            `Could not read the name of an attachment: ${
-              error instanceof Error ? error.message : error
-            }`,
+            `Could not read the name of an attachment: ${messageOf(error)}`,
           );
         }
       },
