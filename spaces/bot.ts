@@ -7,6 +7,7 @@
 import type { Space } from "./base.ts";
 import { ApiError, NetworkError, SpacesError } from "./errors.ts";
 import { sleep } from "./_sleep.ts";
+import { TRANSIENT_STATUSES } from "./webex/_retry.ts";
 import type { SpaceEvent } from "./events.ts";
 import type { EventSink } from "./queue.ts";
 import { messageOf } from "./_objects.ts";
@@ -156,8 +157,11 @@ export interface BotSinkOptions {
 
 function isTransient(error: unknown): boolean {
   if (error instanceof NetworkError) return true;
+  // The client's transient statuses, plus 429 and any other 5xx: a whole
+  // handler may run again where a single POST may not be sent again.
   return error instanceof ApiError &&
-    (error.status === 429 || error.status === 423 || error.status >= 500);
+    (error.status === 429 || TRANSIENT_STATUSES.has(error.status) ||
+      error.status >= 500);
 }
 
 /**

@@ -8,9 +8,10 @@
 import { parseMultipart, type UploadedFile } from "./_multipart.ts";
 import { HttpError, optionalString, readJsonObject } from "./_http.ts";
 import type { PersonRecord } from "./_state.ts";
+import { MAX_FILE_SIZE } from "../webex/file_source.ts";
 
-/** The largest file a message may carry: 100 MB, counted generously as MiB. */
-export const MAX_FILE_BYTES = 100 * 1024 * 1024;
+/** The largest file a message may carry: the library's own limit. */
+export const MAX_FILE_BYTES = MAX_FILE_SIZE;
 
 /** What a new message is made from. */
 export interface MessageInput {
