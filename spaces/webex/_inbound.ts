@@ -1,46 +1,36 @@
-import type { DedupeStore } from "../dedupe.ts";
 import { ApiError } from "../errors.ts";
-import type { Message, SpaceEvent } from "../events.ts";
-import type { Logger } from "../log.ts";
 import type { EventSink } from "../queue.ts";
-import type { WebexClient } from "./client.ts";
+import type {
+  WebexMembership,
+  WebexMessage,
+  WebexWebhookEnvelope,
+} from "./api/types.ts";
 import type { WebexDelivery } from "./delivery.ts";
 import { sameWebexId, uuidOf } from "./ids.ts";
-import { membershipEvent, messageFromWebex } from "./normalise.ts";
+import { membershipEvent } from "./normalise.ts";
+import {
+  AUDIT_HOOK,
+  handleMessageId,
+  once,
+  type Outcome,
+  type PipelineDeps,
+} from "./_pipeline.ts";
 import { verifySignature } from "./signature.ts";
-import { messageOf } from "../_objects.ts";
-
-type Json = Record<string, unknown>;
 
 /** What the webhook path needs from its space. */
-export interface InboundDeps {
+export interface InboundDeps extends PipelineDeps {
   secret?: string;
-  botId?: string;
-  client: WebexClient;
-  auditClient?: WebexClient;
-  ears: EventSink<SpaceEvent>;
-  fan: EventSink<SpaceEvent>;
-  dedupe: DedupeStore;
-  logger: Logger;
   /** Where accepted deliveries go to be processed later; inline when absent. */
   inbox?: EventSink<WebexDelivery>;
   /** Moves the polling cursors past a message handled here. */
-  noteHandled?(message: Record<string, unknown>): Promise<void>;
-  /** Fills `attachment` with the file's name; never throws. */
-  nameAttachment(message: Message, client: WebexClient): Promise<void>;
+  noteHandled?(message: WebexMessage): Promise<void>;
 }
-
-/** Name of the webhook that feeds `fan` with the audit token. */
-export const AUDIT_HOOK = "shellbot-audit";
-
-/** What processing a delivery did. */
-export type Outcome = "queued" | "ignored" | "duplicate";
 
 // A plain string body with a fixed header is cheaper than Response.json on
 // the hot path of the hook route.
 const JSON_HEADERS = { "content-type": "application/json" };
 const decoder = new TextDecoder();
-const answer = (status: number, body: Json): Response =>
+const answer = (status: number, body: Record<string, string>): Response =>
   new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
 
 /**
@@ -51,7 +41,7 @@ const answer = (status: number, body: Json): Response =>
  */
 export async function receiveDelivery(
   deps: InboundDeps,
-  input: Request | Json,
+  input: Request | Record<string, unknown>,
 ): Promise<Response> {
   let item: unknown = input;
   if (input instanceof Request) {
@@ -105,36 +95,39 @@ export async function receiveDelivery(
 }
 
 /**
- * Processes an accepted delivery once: claims it in the dedupe store,
- * fetches the message, puts the event on `ears` (or `fan` for the audit
- * hook) and records it as handled. A failure releases the claim and is
- * thrown, so that a queue or Webex can deliver it again.
+ * Processes an accepted delivery once: a message through the message
+ * pipeline (claim, fetch, name the attachment, put, complete), a membership
+ * change with the same claim and completion. A failure releases the claim
+ * and is thrown, so that a queue or Webex can deliver it again.
  */
 export async function processDelivery(
   deps: InboundDeps,
   delivery: WebexDelivery,
 ): Promise<Outcome> {
-  const key = dedupeKey(delivery);
-  if (!await deps.dedupe.claim(key)) return "duplicate";
-  let outcome: Outcome;
-  try {
-    outcome = delivery.resource === "messages"
-      ? await processMessage(deps, delivery)
-      : await processMembership(deps, delivery);
-  } catch (error) {
-    await deps.dedupe.release(key);
-    deps.logger.error(
-      `Could not process a ${delivery.resource} delivery: ${messageOf(error)}`,
-    );
-    throw error;
+  if (delivery.resource === "messages") {
+    return await handleMessageId(deps, {
+      id: delivery.data.id,
+      hook: delivery.hook,
+      isRefusal,
+      noteHandled: deps.noteHandled,
+    });
   }
-  // The event reached its queue: whatever fails now must not run it again.
-  try {
-    await deps.dedupe.complete(key);
-  } catch (error) {
-    deps.logger.warn(`Could not record a handled event: ${messageOf(error)}`);
-  }
-  return outcome;
+  return await once(
+    deps,
+    membershipKey(delivery),
+    delivery.resource,
+    () => processMembership(deps, delivery),
+  );
+}
+
+/**
+ * The inbound 4xx rule: a refusal of a message fetch (gone, hidden, bad id)
+ * will not change, so delivering it again would not help. Only throttling
+ * and timeouts are worth a retry.
+ */
+export function isRefusal(error: unknown): boolean {
+  return error instanceof ApiError && error.status >= 400 &&
+    error.status < 500 && error.status !== 408 && error.status !== 429;
 }
 
 /** Checks the shape; `undefined` for a resource or event not handled here. */
@@ -142,14 +135,16 @@ function parseDelivery(item: unknown): WebexDelivery | string | undefined {
   if (typeof item !== "object" || item === null || Array.isArray(item)) {
     return "the body is not a JSON object";
   }
-  const { resource, event, data, name } = item as Json;
+  const { resource, event, data, name } = item as Partial<
+    WebexWebhookEnvelope<unknown>
+  >;
   if (typeof resource !== "string" || typeof event !== "string") {
     return "'resource' and 'event' must be strings";
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     return "'data' must be an object";
   }
-  const fields = data as Json;
+  const fields = data as Record<string, unknown>;
   if (!isIdLike(fields.id)) return "'data.id' must be a Webex id";
   const hook = typeof name === "string" ? name : "";
   if (resource === "messages" && event === "created") {
@@ -180,59 +175,12 @@ function isOwnMessage(deps: InboundDeps, delivery: WebexDelivery): boolean {
     sameWebexId(delivery.data.personId, deps.botId);
 }
 
-async function processMessage(
-  deps: InboundDeps,
-  delivery: WebexDelivery,
-): Promise<Outcome> {
-  const isAudit = delivery.hook === AUDIT_HOOK;
-  const client = isAudit ? deps.auditClient : deps.client;
-  if (!client) {
-    deps.logger.warn(
-      `Ignored a delivery of ${delivery.hook}: no audit token is set`,
-    );
-    return "ignored";
-  }
-  let json: Json;
-  try {
-    json = await client.get<Json>(
-      `/messages/${encodeURIComponent(delivery.data.id)}`,
-    );
-  } catch (error) {
-    // A refusal (gone, hidden, bad id) will not change: delivering it again
-    // would not help. Only throttling and timeouts are worth a retry.
-    if (
-      error instanceof ApiError && error.status >= 400 && error.status < 500 &&
-      error.status !== 408 && error.status !== 429
-    ) {
-      deps.logger.info(
-        `Message ${delivery.data.id} was refused (${error.status}); ignored`,
-      );
-      return "ignored";
-    }
-    throw error;
-  }
-  const message = messageFromWebex(json);
-  if (
-    !isAudit && deps.botId && message.fromId &&
-    sameWebexId(message.fromId, deps.botId)
-  ) return "ignored";
-  if (delivery.hook) message.hook = delivery.hook;
-  await deps.nameAttachment(message, client);
-  await (isAudit ? deps.fan : deps.ears).put(message);
-  if (!isAudit) {
-    await deps.noteHandled?.(json).catch((error) =>
-      deps.logger.warn(`Could not move the polling cursor: ${messageOf(error)}`)
-    );
-  }
-  return "queued";
-}
-
 async function processMembership(
   deps: InboundDeps,
   delivery: WebexDelivery,
 ): Promise<Outcome> {
   const change = membershipEvent(
-    delivery.data,
+    delivery.data as WebexMembership,
     delivery.event === "created" ? "join" : "leave",
   );
   if (delivery.hook) change.hook = delivery.hook;
@@ -240,12 +188,9 @@ async function processMembership(
   return "queued";
 }
 
-/** One key per event: padded and unpadded ids are the same event. */
-function dedupeKey(delivery: WebexDelivery): string {
+/** One key per membership change: padded and unpadded ids are the same event. */
+function membershipKey(delivery: WebexDelivery): string {
   const id = uuidOf(delivery.data.id) ?? delivery.data.id;
-  if (delivery.resource === "messages") {
-    return `${delivery.hook === AUDIT_HOOK ? "audit" : "message"}:${id}`;
-  }
   return `membership:${delivery.event}:${id}:${
     String(delivery.data.created ?? "")
   }`;

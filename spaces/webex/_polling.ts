@@ -1,28 +1,14 @@
-import {
-  type CursorStore,
-  type DedupeStore,
-  MemoryDedupeStore,
-} from "../dedupe.ts";
-import type { Message, SpaceEvent } from "../events.ts";
-import type { Logger } from "../log.ts";
-import type { EventSink } from "../queue.ts";
-import type { WebexClient } from "./client.ts";
-import { sameWebexId, uuidOf } from "./ids.ts";
-import { messageFromWebex } from "./normalise.ts";
-import { messageOf } from "../_objects.ts";
-
-type Json = Record<string, unknown>;
+import { type CursorStore, MemoryDedupeStore } from "../dedupe.ts";
+import { listMessages } from "./api/messages.ts";
+import { listRooms } from "./api/rooms.ts";
+import type { WebexMessage, WebexRoom } from "./api/types.ts";
+import { uuidOf } from "./ids.ts";
+import { handleMessageId, type PipelineDeps } from "./_pipeline.ts";
 
 /** What polling needs from its space. */
-export interface PollingDeps {
-  client: WebexClient;
-  botId?: string;
+export interface PollingDeps extends PipelineDeps {
   /** True when the token is a bot's, which must ask for mentions in group rooms. */
   isBot: boolean;
-  ears: EventSink<SpaceEvent>;
-  dedupe: DedupeStore;
-  logger: Logger;
-  nameAttachment(message: Message, client: WebexClient): Promise<void>;
 }
 
 /** Where a room was read up to: the newest stamp, and the ids at that stamp. */
@@ -60,8 +46,7 @@ export class Poller {
 
   /** Fetches what is new since the previous pull; the first pull sets the start. */
   async pull(deps: PollingDeps, signal?: AbortSignal): Promise<void> {
-    const rooms = deps.client.list<Json>("/rooms", {
-      query: { sortBy: "lastactivity", max: 100 },
+    const rooms = listRooms(deps.client, { sortBy: "lastactivity" }, {
       signal,
     });
     const watermark = await this.#load<Watermark>(WATERMARK);
@@ -74,7 +59,7 @@ export class Poller {
       await this.#save(WATERMARK, { start, stamp: start });
       return;
     }
-    const changed: Json[] = [];
+    const changed: WebexRoom[] = [];
     let newest = watermark.stamp;
     for await (const room of rooms) {
       const activity = stampOf(room.lastActivity) ?? 0;
@@ -89,7 +74,7 @@ export class Poller {
   }
 
   /** Moves the cursors past a message that a webhook delivered. */
-  async noteHandled(message: Record<string, unknown>): Promise<void> {
+  async noteHandled(message: WebexMessage): Promise<void> {
     const stamp = stampOf(message.created);
     if (typeof message.roomId !== "string" || stamp === undefined) return;
     const key = roomKey(message.roomId);
@@ -105,7 +90,7 @@ export class Poller {
 
   async #pullRoom(
     deps: PollingDeps,
-    room: Json,
+    room: WebexRoom,
     watermark: Watermark,
     signal?: AbortSignal,
   ): Promise<void> {
@@ -119,22 +104,25 @@ export class Poller {
         : watermark.stamp,
       ids: [],
     };
-    const fresh: Json[] = [];
+    const fresh: WebexMessage[] = [];
     const query = {
       roomId,
       mentionedPeople: deps.isBot && room.type !== "direct" ? "me" : undefined,
-      max: 50,
     };
-    for await (
-      const json of deps.client.list<Json>("/messages", { query, signal })
-    ) {
+    for await (const json of listMessages(deps.client, query, { signal })) {
       const stamp = stampOf(json.created) ?? 0;
       if (stamp < cursor.stamp) break;
       if (stamp === cursor.stamp && cursor.ids.includes(idOf(json))) continue;
       fresh.push(json);
     }
     for (const json of fresh.reverse()) {
-      await deliver(deps, json);
+      // The pipeline the webhooks use, so a message is handled once
+      // whichever path saw it first.
+      await handleMessageId(deps, {
+        id: json.id,
+        json,
+        skipRefusedPut: true,
+      });
       cursor = advance(cursor, stampOf(json.created) ?? 0, idOf(json));
       await this.#save(key, cursor);
     }
@@ -167,36 +155,7 @@ function advance(cursor: Cursor, stamp: number, id: string): Cursor {
   return cursor;
 }
 
-async function deliver(deps: PollingDeps, json: Json): Promise<void> {
-  if (
-    deps.botId && typeof json.personId === "string" &&
-    sameWebexId(json.personId, deps.botId)
-  ) return;
-  const key = `message:${idOf(json)}`;
-  if (!await deps.dedupe.claim(key)) return;
-  const message = messageFromWebex(json);
-  await deps.nameAttachment(message, deps.client);
-  try {
-    await deps.ears.put(message);
-  } catch (error) {
-    // Polling has no queue to deliver it again: a message that its handler
-    // refuses is logged and passed, or it would hold every later one back.
-    deps.logger.error(
-      `A polled message could not be handled and is skipped: ${
-        messageOf(error)
-      }`,
-    );
-  }
-  try {
-    await deps.dedupe.complete(key);
-  } catch (error) {
-    deps.logger.warn(
-      `Could not record a handled event: ${messageOf(error)}`,
-    );
-  }
-}
-
-function idOf(json: Record<string, unknown>): string {
+function idOf(json: WebexMessage): string {
   return uuidOf(String(json.id)) ?? String(json.id);
 }
 

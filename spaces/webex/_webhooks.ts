@@ -1,13 +1,19 @@
 import type { Logger } from "../log.ts";
 import { ApiError } from "../errors.ts";
+import {
+  createWebhook,
+  deleteWebhook,
+  listWebhooks,
+  updateWebhook,
+} from "./api/webhooks.ts";
+import type { WebexHookResource, WebexWebhook } from "./api/types.ts";
 import type { WebexClient } from "./client.ts";
-
-type Json = Record<string, unknown>;
+import { AUDIT_HOOK } from "./_pipeline.ts";
 
 /** A webhook this library registers. */
 export interface HookSpec {
   name: string;
-  resource: "messages" | "memberships";
+  resource: WebexHookResource;
   event: "created" | "deleted" | "all";
 }
 
@@ -36,13 +42,10 @@ export async function syncWebhooks(options: {
   signal?: AbortSignal;
 }): Promise<string[]> {
   const { client, targetUrl, secret, specs, purge, logger, signal } = options;
-  const existing: Json[] = [];
-  for await (
-    const hook of client.list<Json>("/webhooks", {
-      query: { max: 100 },
-      signal,
-    })
-  ) existing.push(hook);
+  const existing: WebexWebhook[] = [];
+  for await (const hook of listWebhooks(client, {}, { signal })) {
+    existing.push(hook);
+  }
 
   const kept = new Map<string, string>();
   for (const hook of existing) {
@@ -52,7 +55,7 @@ export async function syncWebhooks(options: {
       candidate.event === hook.event && !kept.has(name)
     );
     if (spec && hook.targetUrl === targetUrl) {
-      await client.put(`/webhooks/${encodeURIComponent(String(hook.id))}`, {
+      await updateWebhook(client, String(hook.id), {
         name,
         targetUrl,
         secret,
@@ -61,7 +64,7 @@ export async function syncWebhooks(options: {
       if (hook.status !== "active") logger.info(`Re-activated webhook ${name}`);
       kept.set(name, String(hook.id));
     } else if (purge === "all" || name.startsWith(HOOK_PREFIX)) {
-      await deleteWebhook(client, String(hook.id), signal);
+      await removeWebhook(client, String(hook.id), signal);
       logger.warn(
         `Removed the earlier webhook ${
           name || hook.id
@@ -71,7 +74,7 @@ export async function syncWebhooks(options: {
   }
   for (const spec of specs) {
     if (kept.has(spec.name)) continue;
-    const created = await client.post<Json>("/webhooks", {
+    const created = await createWebhook(client, {
       ...spec,
       targetUrl,
       secret,
@@ -82,14 +85,61 @@ export async function syncWebhooks(options: {
 }
 
 /** Deletes a webhook; one already gone is not an error. */
-export async function deleteWebhook(
+export async function removeWebhook(
   client: WebexClient,
   id: string,
   signal?: AbortSignal,
 ): Promise<void> {
   try {
-    await client.delete(`/webhooks/${encodeURIComponent(id)}`, { signal });
+    await deleteWebhook(client, id, { signal });
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 404)) throw error;
+  }
+}
+
+/** The bot token's webhooks. */
+export const BOT_HOOKS: HookSpec[] = [
+  { name: "shellbot-memberships", resource: "memberships", event: "all" },
+  { name: "shellbot-messages", resource: "messages", event: "created" },
+];
+
+/** The audit token's webhook: every message of its rooms, to `fan`. */
+export const AUDIT_HOOKS: HookSpec[] = [
+  { name: AUDIT_HOOK, resource: "messages", event: "created" },
+];
+
+/** The webhooks one space put in place, to remove them again. */
+export class WebhookRegistry {
+  #hooks: { client: WebexClient; id: string }[] = [];
+
+  /** Syncs the webhooks of one token (see {@linkcode syncWebhooks}) and remembers them. */
+  async sync(
+    options: Parameters<typeof syncWebhooks>[0],
+  ): Promise<void> {
+    const ids = await syncWebhooks(options);
+    const { client } = options;
+    this.#hooks = this.#hooks.filter((hook) => hook.client !== client);
+    for (const id of ids) this.#hooks.push({ client, id });
+  }
+
+  /** Removes every webhook remembered; throws an `AggregateError` for those that failed. */
+  async removeAll(signal?: AbortSignal): Promise<void> {
+    const failures: unknown[] = [];
+    // Each webhook is forgotten only once it is gone, so a deregister that
+    // failed on one can be called again.
+    for (const hook of [...this.#hooks]) {
+      try {
+        await removeWebhook(hook.client, hook.id, signal);
+        this.#hooks = this.#hooks.filter((item) => item !== hook);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0) {
+      throw new AggregateError(
+        failures,
+        `Could not remove ${failures.length} webhook(s): call deregister() again`,
+      );
+    }
   }
 }

@@ -14,7 +14,6 @@ import {
   type SpaceOptions,
 } from "../base.ts";
 import type { Channel } from "../channel.ts";
-import { ApiError } from "../errors.ts";
 import type { Message } from "../events.ts";
 import {
   downloadAttachment,
@@ -26,14 +25,13 @@ import { WebexClient, type WebexClientOptions } from "./client.ts";
 import { sameWebexId } from "./ids.ts";
 import { outgoingMessage } from "./outgoing.ts";
 import { checkWebexSettings } from "./_settings.ts";
-import { channelFromRoom, messageFromWebex } from "./normalise.ts";
+import { messageFromWebex } from "./normalise.ts";
 import {
   type DedupeStore,
   isCursorStore,
   MemoryDedupeStore,
 } from "../dedupe.ts";
 import {
-  AUDIT_HOOK,
   type InboundDeps,
   processDelivery,
   receiveDelivery,
@@ -41,10 +39,17 @@ import {
 import type { WebexDelivery } from "./delivery.ts";
 import type { EventSink } from "../queue.ts";
 import { Poller } from "./_polling.ts";
-import { deleteWebhook, type HookSpec, syncWebhooks } from "./_webhooks.ts";
+import { AUDIT_HOOKS, BOT_HOOKS, WebhookRegistry } from "./_webhooks.ts";
 import { messageOf } from "../_objects.ts";
-
-type Json = Record<string, unknown>;
+import { attachmentNamer } from "./_pipeline.ts";
+import { createMessage, listMessages } from "./api/messages.ts";
+import { getMe } from "./api/people.ts";
+import { Rooms } from "./_rooms.ts";
+import {
+  addParticipant,
+  listParticipants,
+  removeParticipant,
+} from "./_participants.ts";
 
 /** Options of {@linkcode WebexSpace}. */
 export interface WebexSpaceOptions extends SpaceOptions {
@@ -87,14 +92,6 @@ export interface RegisterOptions extends SignalOptions {
   purge?: "all" | "own";
 }
 
-const BOT_HOOKS: HookSpec[] = [
-  { name: "shellbot-memberships", resource: "memberships", event: "all" },
-  { name: "shellbot-messages", resource: "messages", event: "created" },
-];
-const AUDIT_HOOKS: HookSpec[] = [
-  { name: AUDIT_HOOK, resource: "messages", event: "created" },
-];
-
 /** Options of {@linkcode WebexSpace.create}. */
 export interface WebexCreateOptions extends SignalOptions {
   /** Team of the new room: an object with an id, or a name looked up (and created when missing). */
@@ -128,11 +125,11 @@ export class WebexSpace extends Space {
   #options: WebexSpaceOptions;
   #client?: WebexClient;
   #auditClient?: WebexClient;
-  #roomTypes = new Map<string, string>();
+  #rooms = new Rooms(() => this.client);
   #dedupe!: DedupeStore;
   #poller!: Poller;
   #inboundDeps?: InboundDeps;
-  #hooks: { client: WebexClient; id: string }[] = [];
+  #hooks = new WebhookRegistry();
 
   /**
    * Makes a Webex space; nothing is sent before `connect()` or a first call.
@@ -193,7 +190,7 @@ export class WebexSpace extends Space {
    */
   override async connect(options: SignalOptions = {}): Promise<void> {
     this.#inboundDeps = undefined;
-    const me = await this.client.get<Json>("/people/me", options);
+    const me = await getMe(this.client, options);
     this.context.set("bot.id", me.id);
     this.context.set("bot.name", me.displayName);
     this.context.set("bot.type", me.type);
@@ -201,7 +198,7 @@ export class WebexSpace extends Space {
     if (emails[0]) this.context.set("bot.address", emails[0]);
     const audit = this.auditClient;
     if (audit) {
-      const auditor = await audit.get<Json>("/people/me", options);
+      const auditor = await getMe(audit, options);
       this.context.set("audit.id", auditor.id);
     }
   }
@@ -221,20 +218,7 @@ export class WebexSpace extends Space {
     requireText(title, "create", "title");
     const team = options.team ??
       this.context.get<string | undefined>("space.team");
-    let teamId: string | undefined;
-    if (typeof team === "string" && team !== "") {
-      const found = await this.getTeam(team, options) ??
-        await this.client.post<Json>("/teams", { name: team }, options);
-      teamId = String(found.id);
-    } else if (typeof team === "object" && team !== null) {
-      teamId = team.id;
-    }
-    const room = await this.client.post<Json>(
-      "/rooms",
-      { title, teamId },
-      options,
-    );
-    return this.#channel(room);
+    return await this.#rooms.create(title, team, options);
   }
 
   /** The room with this id, or `undefined` when there is none. */
@@ -243,17 +227,7 @@ export class WebexSpace extends Space {
     options: SignalOptions = {},
   ): Promise<Channel | undefined> {
     requireText(id, "getById", "id");
-    try {
-      return this.#channel(
-        await this.client.get<Json>(
-          `/rooms/${encodeURIComponent(id)}`,
-          options,
-        ),
-      );
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) return undefined;
-      throw error;
-    }
+    return await this.#rooms.getById(id, options);
   }
 
   /** The first group room with exactly this title, or `undefined`. */
@@ -262,10 +236,11 @@ export class WebexSpace extends Space {
     options: SignalOptions = {},
   ): Promise<Channel | undefined> {
     requireText(title, "getByTitle", "title");
-    for await (const room of this.#rooms("group", options)) {
-      if (room.title === title) return this.#channel(room);
-    }
-    return undefined;
+    return await this.#rooms.find(
+      "group",
+      (room) => room.title === title,
+      options,
+    );
   }
 
   /** The first direct room whose title (the person's name) starts with `label`. */
@@ -274,12 +249,11 @@ export class WebexSpace extends Space {
     options: SignalOptions = {},
   ): Promise<Channel | undefined> {
     requireText(label, "getByPerson", "label");
-    for await (const room of this.#rooms("direct", options)) {
-      if (String(room.title ?? "").startsWith(label)) {
-        return this.#channel(room);
-      }
-    }
-    return undefined;
+    return await this.#rooms.find(
+      "direct",
+      (room) => String(room.title ?? "").startsWith(label),
+      options,
+    );
   }
 
   /** Saves the title of a room. */
@@ -289,9 +263,7 @@ export class WebexSpace extends Space {
   ): Promise<void> {
     requireText(channel?.id, "update", "channel id");
     requireText(channel.title, "update", "channel title");
-    await this.client.put(`/rooms/${encodeURIComponent(channel.id)}`, {
-      title: channel.title,
-    }, options);
+    await this.#rooms.update(channel, options);
   }
 
   /** Deletes a room (for a non-moderator, Webex only removes the bot from it). */
@@ -300,8 +272,7 @@ export class WebexSpace extends Space {
     options: SignalOptions = {},
   ): Promise<void> {
     requireText(id, "delete", "id");
-    await this.client.delete(`/rooms/${encodeURIComponent(id)}`, options);
-    this.#roomTypes.delete(id);
+    await this.#rooms.delete(id, options);
   }
 
   /**
@@ -313,14 +284,7 @@ export class WebexSpace extends Space {
   override async listGroupChannels(
     options: SignalOptions & { quantity?: number } = {},
   ): Promise<Channel[]> {
-    const quantity = options.quantity ?? 10;
-    const channels: Channel[] = [];
-    if (quantity < 1) return channels;
-    for await (const room of this.#rooms("group", options)) {
-      channels.push(this.#channel(room));
-      if (channels.length >= quantity) break;
-    }
-    return channels;
+    return await this.#rooms.listGroups(options.quantity ?? 10, options);
   }
 
   /**
@@ -335,15 +299,7 @@ export class WebexSpace extends Space {
     options: SignalOptions = {},
   ): Promise<Record<string, unknown> | undefined> {
     requireText(name, "getTeam", "name");
-    for await (
-      const team of this.client.list<Json>("/teams", {
-        query: { max: 100 },
-        ...options,
-      })
-    ) {
-      if (team.name === name) return team;
-    }
-    return undefined;
+    return await this.#rooms.getTeam(name, options);
   }
 
   /** E-mail addresses of a room's members, the bot excluded. */
@@ -352,15 +308,12 @@ export class WebexSpace extends Space {
     options: SignalOptions = {},
   ): Promise<string[]> {
     requireText(id, "listParticipants", "id");
-    const botId = this.context.get<string | undefined>("bot.id");
-    const persons: string[] = [];
-    for await (const membership of this.#memberships({ roomId: id }, options)) {
-      if (botId && sameWebexId(String(membership.personId), botId)) continue;
-      if (typeof membership.personEmail === "string") {
-        persons.push(membership.personEmail);
-      }
-    }
-    return persons;
+    return await listParticipants(
+      this.client,
+      id,
+      this.context.get<string | undefined>("bot.id"),
+      options,
+    );
   }
 
   /** Adds a person to a room; a person already there is not an error. */
@@ -372,16 +325,14 @@ export class WebexSpace extends Space {
   ): Promise<void> {
     requireText(id, "addParticipant", "id");
     requireText(person, "addParticipant", "person");
-    try {
-      await this.client.post("/memberships", {
-        roomId: id,
-        personEmail: person,
-        isModerator,
-      }, options);
-    } catch (error) {
-      if (!(error instanceof ApiError && error.status === 409)) throw error;
-      this.logger.debug(`${person} is already a member of room ${id}`);
-    }
+    await addParticipant(
+      this.client,
+      this.logger,
+      id,
+      person,
+      isModerator,
+      options,
+    );
   }
 
   /** Removes a person from a room, by looking the membership up first. */
@@ -392,19 +343,7 @@ export class WebexSpace extends Space {
   ): Promise<void> {
     requireText(id, "removeParticipant", "id");
     requireText(person, "removeParticipant", "person");
-    for await (
-      const membership of this.#memberships(
-        { roomId: id, personEmail: person },
-        options,
-      )
-    ) {
-      await this.client.delete(
-        `/memberships/${encodeURIComponent(String(membership.id))}`,
-        options,
-      );
-      return;
-    }
-    this.logger.debug(`${person} is not a member of room ${id}`);
+    await removeParticipant(this.client, this.logger, id, person, options);
   }
 
   /**
@@ -417,18 +356,12 @@ export class WebexSpace extends Space {
   ): AsyncIterable<Message> {
     requireText(id, "walkMessages", "id");
     const mentionedOnly = this.context.get("bot.type", "bot") === "bot" &&
-      await this.#roomType(id, options) !== "direct";
+      await this.#rooms.typeOf(id, options) !== "direct";
     const query = {
       roomId: id,
       mentionedPeople: mentionedOnly ? "me" : undefined,
-      max: 50,
     };
-    for await (
-      const json of this.client.list<Json>("/messages", {
-        query,
-        signal: options.signal,
-      })
-    ) {
+    for await (const json of listMessages(this.client, query, options)) {
       yield messageFromWebex(json);
     }
   }
@@ -453,8 +386,7 @@ export class WebexSpace extends Space {
     request: PostMessageRequest,
   ): Promise<Message> {
     const sent = await outgoingMessage(request);
-    const json = await this.client.json<Json>("POST", "/messages", sent);
-    return messageFromWebex(json);
+    return messageFromWebex(await createMessage(this.client, sent));
   }
 
   /**
@@ -476,24 +408,18 @@ export class WebexSpace extends Space {
     options: RegisterOptions = {},
   ): Promise<void> {
     requireText(hookUrl, "register", "hookUrl");
-    const secret = this.context.get<string | undefined>("space.webhook_secret");
-    const purge = options.purge ?? "all";
-    const sync = async (client: WebexClient, specs: HookSpec[]) => {
-      const ids = await syncWebhooks({
-        client,
-        targetUrl: hookUrl,
-        secret,
-        specs,
-        purge,
-        logger: this.logger,
-        signal: options.signal,
-      });
-      this.#hooks = this.#hooks.filter((hook) => hook.client !== client);
-      for (const id of ids) this.#hooks.push({ client, id });
+    const sync = {
+      targetUrl: hookUrl,
+      secret: this.context.get<string | undefined>("space.webhook_secret"),
+      purge: options.purge ?? "all",
+      logger: this.logger,
+      signal: options.signal,
     };
-    await sync(this.client, BOT_HOOKS);
+    await this.#hooks.sync({ ...sync, client: this.client, specs: BOT_HOOKS });
     const audit = this.auditClient;
-    if (audit) await sync(audit, AUDIT_HOOKS);
+    if (audit) {
+      await this.#hooks.sync({ ...sync, client: audit, specs: AUDIT_HOOKS });
+    }
     // Catch up on what was posted while no webhook reached this bot.
     try {
       await this.pull({ signal: options.signal });
@@ -506,23 +432,7 @@ export class WebexSpace extends Space {
 
   /** Removes the webhooks that `register` put in place. */
   override async deregister(options: SignalOptions = {}): Promise<void> {
-    const failures: unknown[] = [];
-    // Each webhook is forgotten only once it is gone, so a deregister that
-    // failed on one can be called again.
-    for (const hook of [...this.#hooks]) {
-      try {
-        await deleteWebhook(hook.client, hook.id, options.signal);
-        this.#hooks = this.#hooks.filter((item) => item !== hook);
-      } catch (error) {
-        failures.push(error);
-      }
-    }
-    if (failures.length > 0) {
-      throw new AggregateError(
-        failures,
-        `Could not remove ${failures.length} webhook(s): call deregister() again`,
-      );
-    }
+    await this.#hooks.removeAll(options.signal);
   }
 
   /**
@@ -637,16 +547,7 @@ export class WebexSpace extends Space {
       logger: this.logger,
       inbox: this.#options.inbox,
       noteHandled: (message) => this.#poller.noteHandled(message),
-      nameAttachment: async (message, client) => {
-        if (!message.url) return;
-        try {
-          message.attachment = await nameAttachment(client, message.url);
-        } catch (error) {
-          this.logger.warn(
-            `Could not read the name of an attachment: ${messageOf(error)}`,
-          );
-        }
-      },
+      nameAttachment: attachmentNamer(this.logger),
     };
   }
 
@@ -658,45 +559,6 @@ export class WebexSpace extends Space {
       fetch: this.#options.fetch,
       logger: this.logger,
     });
-  }
-
-  #rooms(
-    type: "group" | "direct",
-    options: SignalOptions,
-  ): AsyncIterable<Json> {
-    return this.client.list<Json>("/rooms", {
-      query: { type, sortBy: "lastactivity", max: 100 },
-      signal: options.signal,
-    });
-  }
-
-  #memberships(
-    query: Record<string, string>,
-    options: SignalOptions,
-  ): AsyncIterable<Json> {
-    return this.client.list<Json>("/memberships", {
-      query: { ...query, max: 100 },
-      signal: options.signal,
-    });
-  }
-
-  #channel(room: Json): Channel {
-    if (typeof room.id === "string" && typeof room.type === "string") {
-      // A cache of room types, kept small: an unknown room costs one GET.
-      if (this.#roomTypes.size >= 10_000) this.#roomTypes.clear();
-      this.#roomTypes.set(room.id, room.type);
-    }
-    return channelFromRoom(room);
-  }
-
-  async #roomType(id: string, options: SignalOptions): Promise<string> {
-    const known = this.#roomTypes.get(id);
-    if (known) return known;
-    const room = await this.client.get<Json>(
-      `/rooms/${encodeURIComponent(id)}`,
-      options,
-    );
-    return this.#channel(room).type ?? "group";
   }
 }
 
