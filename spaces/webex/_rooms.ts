@@ -1,12 +1,13 @@
 /**
  * Rooms as channels, for `WebexSpace`: lookups by id, title or person,
- * changes, teams, and a cache of room types (a bot lists the messages of a
- * group room differently from those of a direct one).
+ * changes, teams, their messages, and a cache of room types (a bot lists
+ * the messages of a group room differently from those of a direct one).
  *
  * @module
  */
 
 import type { Channel } from "../channel.ts";
+import type { Context } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import {
   createRoom,
@@ -15,18 +16,28 @@ import {
   listRooms,
   updateRoom,
 } from "./api/rooms.ts";
+import type { PostMessageRequest } from "../base.ts";
+import type { Message } from "../events.ts";
+import { createMessage, listMessages } from "./api/messages.ts";
 import { createTeam, listTeams } from "./api/teams.ts";
 import type { CallOptions, WebexRoom, WebexTeam } from "./api/types.ts";
 import type { WebexClient } from "./client.ts";
-import { channelFromRoom } from "./normalise.ts";
+import { channelFromRoom, messageFromWebex } from "./normalise.ts";
+import { outgoingMessage } from "./outgoing.ts";
 
-/** Rooms of one token; `client` is read on each call, as the space makes it lazily. */
+/** The members of the space that rooms use, read on each call (the client is made lazily). */
+export interface RoomsHost {
+  readonly client: WebexClient;
+  readonly context: Context;
+}
+
+/** The rooms of one space. */
 export class Rooms {
-  #client: () => WebexClient;
+  #host: RoomsHost;
   #types = new Map<string, string>();
 
-  constructor(client: () => WebexClient) {
-    this.#client = client;
+  constructor(host: RoomsHost) {
+    this.#host = host;
   }
 
   /** Creates a group room, in the team given by id, or by name (created when missing). */
@@ -38,13 +49,13 @@ export class Rooms {
     let teamId: string | undefined;
     if (typeof team === "string" && team !== "") {
       const found = await this.getTeam(team, options) ??
-        await createTeam(this.#client(), { name: team }, options);
+        await createTeam(this.#host.client, { name: team }, options);
       teamId = String(found.id);
     } else if (typeof team === "object" && team !== null) {
       teamId = team.id;
     }
     return this.#channel(
-      await createRoom(this.#client(), { title, teamId }, options),
+      await createRoom(this.#host.client, { title, teamId }, options),
     );
   }
 
@@ -54,23 +65,25 @@ export class Rooms {
     options: CallOptions,
   ): Promise<Channel | undefined> {
     try {
-      return this.#channel(await getRoom(this.#client(), id, options));
+      return this.#channel(await getRoom(this.#host.client, id, options));
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) return undefined;
       throw error;
     }
   }
 
-  /** The first room of this type, most recently active first, that `test` accepts. */
-  async find(
-    type: "group" | "direct",
-    test: (room: WebexRoom) => boolean,
-    options: CallOptions,
-  ): Promise<Channel | undefined> {
-    for await (const room of this.#list(type, options)) {
-      if (test(room)) return this.#channel(room);
-    }
-    return undefined;
+  /** The first group room with exactly this title, most recently active first. */
+  byTitle(title: string, options: CallOptions): Promise<Channel | undefined> {
+    return this.#find("group", (room) => room.title === title, options);
+  }
+
+  /** The first direct room whose title (the person's name) starts with `label`. */
+  byPerson(label: string, options: CallOptions): Promise<Channel | undefined> {
+    return this.#find(
+      "direct",
+      (room) => String(room.title ?? "").startsWith(label),
+      options,
+    );
   }
 
   /** At most `quantity` group rooms, most recently active first. */
@@ -86,14 +99,14 @@ export class Rooms {
 
   /** Saves the title of a room. */
   async update(channel: Channel, options: CallOptions): Promise<void> {
-    await updateRoom(this.#client(), channel.id, {
+    await updateRoom(this.#host.client, channel.id, {
       title: channel.title,
     }, options);
   }
 
   /** Deletes a room (for a non-moderator, Webex only removes the bot from it). */
   async delete(id: string, options: CallOptions): Promise<void> {
-    await deleteRoom(this.#client(), id, options);
+    await deleteRoom(this.#host.client, id, options);
     this.#types.delete(id);
   }
 
@@ -102,25 +115,57 @@ export class Rooms {
     name: string,
     options: CallOptions,
   ): Promise<WebexTeam | undefined> {
-    for await (const team of listTeams(this.#client(), {}, options)) {
+    for await (const team of listTeams(this.#host.client, {}, options)) {
       if (team.name === name) return team;
     }
     return undefined;
   }
 
-  /** `direct` or `group`, from the cache or one GET. */
-  async typeOf(id: string, options: CallOptions): Promise<string> {
+  /**
+   * A room's messages, newest first, page by page. A bot lists the messages
+   * of a group room with `mentionedPeople=me`, or Webex answers 403.
+   */
+  async *messages(id: string, options: CallOptions): AsyncIterable<Message> {
+    const isBot = this.#host.context.get("bot.type", "bot") === "bot";
+    const mentionedOnly = isBot && await this.#typeOf(id, options) !== "direct";
+    const query = {
+      roomId: id,
+      mentionedPeople: mentionedOnly ? "me" : undefined,
+    };
+    for await (const json of listMessages(this.#host.client, query, options)) {
+      yield messageFromWebex(json);
+    }
+  }
+
+  /** Posts text, markdown and at most one file, to a room or a person. */
+  async post(request: PostMessageRequest): Promise<Message> {
+    const sent = await outgoingMessage(request);
+    return messageFromWebex(await createMessage(this.#host.client, sent));
+  }
+
+  async #typeOf(id: string, options: CallOptions): Promise<string> {
     const known = this.#types.get(id);
     if (known) return known;
-    const room = await getRoom(this.#client(), id, options);
+    const room = await getRoom(this.#host.client, id, options);
     return this.#channel(room).type ?? "group";
+  }
+
+  async #find(
+    type: "group" | "direct",
+    test: (room: WebexRoom) => boolean,
+    options: CallOptions,
+  ): Promise<Channel | undefined> {
+    for await (const room of this.#list(type, options)) {
+      if (test(room)) return this.#channel(room);
+    }
+    return undefined;
   }
 
   #list(
     type: "group" | "direct",
     options: CallOptions,
   ): AsyncIterable<WebexRoom> {
-    return listRooms(this.#client(), { type, sortBy: "lastactivity" }, {
+    return listRooms(this.#host.client, { type, sortBy: "lastactivity" }, {
       signal: options.signal,
     });
   }

@@ -11,7 +11,6 @@ import {
   type PostMessageRequest,
   type SignalOptions,
   Space,
-  type SpaceOptions,
 } from "../base.ts";
 import type { Channel } from "../channel.ts";
 import type { Message } from "../events.ts";
@@ -21,82 +20,25 @@ import {
   getAttachment,
   nameAttachment,
 } from "./attachments.ts";
-import { WebexClient, type WebexClientOptions } from "./client.ts";
-import { sameWebexId } from "./ids.ts";
-import { outgoingMessage } from "./outgoing.ts";
-import { checkWebexSettings } from "./_settings.ts";
-import { messageFromWebex } from "./normalise.ts";
-import {
-  type DedupeStore,
-  isCursorStore,
-  MemoryDedupeStore,
-} from "../dedupe.ts";
-import {
-  type InboundDeps,
-  processDelivery,
-  receiveDelivery,
-} from "./_inbound.ts";
+import type { WebexClient } from "./client.ts";
 import type { WebexDelivery } from "./delivery.ts";
-import type { EventSink } from "../queue.ts";
-import { Poller } from "./_polling.ts";
-import { AUDIT_HOOKS, BOT_HOOKS, WebhookRegistry } from "./_webhooks.ts";
-import { messageOf } from "../_objects.ts";
-import { attachmentNamer } from "./_pipeline.ts";
-import { createMessage, listMessages } from "./api/messages.ts";
-import { getMe } from "./api/people.ts";
+import { sameWebexId } from "./ids.ts";
+import type {
+  RegisterOptions,
+  WebexCreateOptions,
+  WebexSpaceOptions,
+} from "./space_options.ts";
+import { WebexConnection } from "./_connection.ts";
+import { processDelivery, receiveDelivery } from "./_inbound.ts";
+import { Participants } from "./_participants.ts";
 import { Rooms } from "./_rooms.ts";
-import {
-  addParticipant,
-  listParticipants,
-  removeParticipant,
-} from "./_participants.ts";
+import { checkWebexSettings } from "./_settings.ts";
 
-/** Options of {@linkcode WebexSpace}. */
-export interface WebexSpaceOptions extends SpaceOptions {
-  /** Bot token; else `space.token`, `WEBEX_BOT_TOKEN`, `CISCO_SPARK_BOT_TOKEN`. */
-  token?: string;
-  /** Audit token; else `space.audit_token`, `WEBEX_AUDIT_TOKEN`, `CISCO_SPARK_AUDIT_TOKEN`. */
-  auditToken?: string;
-  /** API URL; else `space.api_url`, `WEBEX_API_URL`, `https://webexapis.com/v1`. */
-  apiUrl?: string;
-  /** The `fetch` to use. @default globalThis.fetch */
-  fetch?: typeof fetch;
-  /**
-   * Retry and timeout settings of the API client (attempts, backoff,
-   * longest Retry-After waited, header timeout).
-   * @default the client's defaults
-   */
-  clientOptions?: Omit<
-    WebexClientOptions,
-    "token" | "apiUrl" | "fetch" | "logger"
-  >;
-  /**
-   * Where accepted webhook deliveries go, to be processed later by
-   * {@linkcode WebexSpace.processDelivery} (a durable queue such as a
-   * `KvQueue`). Without it, `webhook()` processes each delivery before it
-   * answers.
-   */
-  inbox?: EventSink<WebexDelivery>;
-  /** Remembers handled events, shared by webhooks and polling. @default a MemoryDedupeStore */
-  dedupe?: DedupeStore;
-}
-
-/** Options of {@linkcode WebexSpace.register}. */
-export interface RegisterOptions extends SignalOptions {
-  /**
-   * Which earlier webhooks of the tokens to remove: `"all"` (so only this
-   * instance is notified) or `"own"` (only `shellbot-*`, for deployments
-   * that share a token).
-   * @default "all"
-   */
-  purge?: "all" | "own";
-}
-
-/** Options of {@linkcode WebexSpace.create}. */
-export interface WebexCreateOptions extends SignalOptions {
-  /** Team of the new room: an object with an id, or a name looked up (and created when missing). */
-  team?: { id: string } | string;
-}
+export type {
+  RegisterOptions,
+  WebexCreateOptions,
+  WebexSpaceOptions,
+} from "./space_options.ts";
 
 /**
  * A space on Webex (formerly Cisco Spark), for the types `webex` and `spark`.
@@ -122,14 +64,9 @@ export class WebexSpace extends Space {
   /** Seconds between two pulls: polling Webex faster only earns 429s. */
   static override PULL_INTERVAL = 10;
 
-  #options: WebexSpaceOptions;
-  #client?: WebexClient;
-  #auditClient?: WebexClient;
-  #rooms = new Rooms(() => this.client);
-  #dedupe!: DedupeStore;
-  #poller!: Poller;
-  #inboundDeps?: InboundDeps;
-  #hooks = new WebhookRegistry();
+  #connection: WebexConnection;
+  #rooms = new Rooms(this);
+  #participants = new Participants(this);
 
   /**
    * Makes a Webex space; nothing is sent before `connect()` or a first call.
@@ -138,11 +75,7 @@ export class WebexSpace extends Space {
    */
   constructor(options: WebexSpaceOptions = {}) {
     super(options);
-    this.#options = options;
-    this.#dedupe = options.dedupe ?? new MemoryDedupeStore();
-    this.#poller = new Poller(
-      isCursorStore(this.#dedupe) ? this.#dedupe : undefined,
-    );
+    this.#connection = new WebexConnection(this, options);
   }
 
   /** The title of the room to bond: `space.room`. */
@@ -160,26 +93,17 @@ export class WebexSpace extends Space {
    * missing; the message names the setting and the variable to set.
    */
   override check(): void {
-    checkWebexSettings(this.context, this.#options ?? {});
+    checkWebexSettings(this.context, this.#connection?.options ?? {});
   }
 
   /** The client for the bot token, made on first use. */
   get client(): WebexClient {
-    if (!this.#client) {
-      this.check();
-      this.#client = this.#newClient(this.context.get<string>("space.token"));
-    }
-    return this.#client;
+    return this.#connection.client;
   }
 
   /** The client for the audit token, when one is set. */
   get auditClient(): WebexClient | undefined {
-    if (!this.#auditClient) {
-      const token = this.client &&
-        this.context.get<string>("space.audit_token");
-      if (token) this.#auditClient = this.#newClient(token);
-    }
-    return this.#auditClient;
+    return this.#connection.auditClient;
   }
 
   /**
@@ -189,18 +113,7 @@ export class WebexSpace extends Space {
    * @param options A signal to cancel.
    */
   override async connect(options: SignalOptions = {}): Promise<void> {
-    this.#inboundDeps = undefined;
-    const me = await getMe(this.client, options);
-    this.context.set("bot.id", me.id);
-    this.context.set("bot.name", me.displayName);
-    this.context.set("bot.type", me.type);
-    const emails = Array.isArray(me.emails) ? me.emails : [];
-    if (emails[0]) this.context.set("bot.address", emails[0]);
-    const audit = this.auditClient;
-    if (audit) {
-      const auditor = await getMe(audit, options);
-      this.context.set("audit.id", auditor.id);
-    }
+    await this.#connection.identify(options);
   }
 
   /**
@@ -236,11 +149,7 @@ export class WebexSpace extends Space {
     options: SignalOptions = {},
   ): Promise<Channel | undefined> {
     requireText(title, "getByTitle", "title");
-    return await this.#rooms.find(
-      "group",
-      (room) => room.title === title,
-      options,
-    );
+    return await this.#rooms.byTitle(title, options);
   }
 
   /** The first direct room whose title (the person's name) starts with `label`. */
@@ -249,11 +158,7 @@ export class WebexSpace extends Space {
     options: SignalOptions = {},
   ): Promise<Channel | undefined> {
     requireText(label, "getByPerson", "label");
-    return await this.#rooms.find(
-      "direct",
-      (room) => String(room.title ?? "").startsWith(label),
-      options,
-    );
+    return await this.#rooms.byPerson(label, options);
   }
 
   /** Saves the title of a room. */
@@ -308,12 +213,7 @@ export class WebexSpace extends Space {
     options: SignalOptions = {},
   ): Promise<string[]> {
     requireText(id, "listParticipants", "id");
-    return await listParticipants(
-      this.client,
-      id,
-      this.context.get<string | undefined>("bot.id"),
-      options,
-    );
+    return await this.#participants.list(id, options);
   }
 
   /** Adds a person to a room; a person already there is not an error. */
@@ -325,14 +225,7 @@ export class WebexSpace extends Space {
   ): Promise<void> {
     requireText(id, "addParticipant", "id");
     requireText(person, "addParticipant", "person");
-    await addParticipant(
-      this.client,
-      this.logger,
-      id,
-      person,
-      isModerator,
-      options,
-    );
+    await this.#participants.add(id, person, isModerator, options);
   }
 
   /** Removes a person from a room, by looking the membership up first. */
@@ -343,7 +236,7 @@ export class WebexSpace extends Space {
   ): Promise<void> {
     requireText(id, "removeParticipant", "id");
     requireText(person, "removeParticipant", "person");
-    await removeParticipant(this.client, this.logger, id, person, options);
+    await this.#participants.remove(id, person, options);
   }
 
   /**
@@ -355,15 +248,7 @@ export class WebexSpace extends Space {
     options: SignalOptions = {},
   ): AsyncIterable<Message> {
     requireText(id, "walkMessages", "id");
-    const mentionedOnly = this.context.get("bot.type", "bot") === "bot" &&
-      await this.#rooms.typeOf(id, options) !== "direct";
-    const query = {
-      roomId: id,
-      mentionedPeople: mentionedOnly ? "me" : undefined,
-    };
-    for await (const json of listMessages(this.client, query, options)) {
-      yield messageFromWebex(json);
-    }
+    yield* this.#rooms.messages(id, options);
   }
 
   /**
@@ -374,10 +259,7 @@ export class WebexSpace extends Space {
     options: ListMessagesOptions,
   ): Promise<Message[]> {
     const messages = await super.listMessages(options);
-    const deps = await this.#inbound(options);
-    await Promise.all(
-      messages.map((message) => deps.nameAttachment(message, this.client)),
-    );
+    await this.#connection.nameAttachments(messages, options);
     return messages;
   }
 
@@ -385,8 +267,7 @@ export class WebexSpace extends Space {
   protected override async sendMessage(
     request: PostMessageRequest,
   ): Promise<Message> {
-    const sent = await outgoingMessage(request);
-    return messageFromWebex(await createMessage(this.client, sent));
+    return await this.#rooms.post(request);
   }
 
   /**
@@ -408,31 +289,12 @@ export class WebexSpace extends Space {
     options: RegisterOptions = {},
   ): Promise<void> {
     requireText(hookUrl, "register", "hookUrl");
-    const sync = {
-      targetUrl: hookUrl,
-      secret: this.context.get<string | undefined>("space.webhook_secret"),
-      purge: options.purge ?? "all",
-      logger: this.logger,
-      signal: options.signal,
-    };
-    await this.#hooks.sync({ ...sync, client: this.client, specs: BOT_HOOKS });
-    const audit = this.auditClient;
-    if (audit) {
-      await this.#hooks.sync({ ...sync, client: audit, specs: AUDIT_HOOKS });
-    }
-    // Catch up on what was posted while no webhook reached this bot.
-    try {
-      await this.pull({ signal: options.signal });
-    } catch (error) {
-      this.logger.warn(
-        `Could not catch up on missed messages: ${messageOf(error)}`,
-      );
-    }
+    await this.#connection.register(hookUrl, options);
   }
 
   /** Removes the webhooks that `register` put in place. */
   override async deregister(options: SignalOptions = {}): Promise<void> {
-    await this.#hooks.removeAll(options.signal);
+    await this.#connection.deregister(options);
   }
 
   /**
@@ -446,7 +308,7 @@ export class WebexSpace extends Space {
   override async webhook(
     input: Request | Record<string, unknown>,
   ): Promise<Response> {
-    return await receiveDelivery(await this.#inbound(), input);
+    return await receiveDelivery(await this.#connection.inbound(), input);
   }
 
   /**
@@ -461,16 +323,12 @@ export class WebexSpace extends Space {
   async processDelivery(
     delivery: WebexDelivery,
   ): Promise<"queued" | "ignored" | "duplicate"> {
-    return await processDelivery(await this.#inbound(), delivery);
+    return await processDelivery(await this.#connection.inbound(), delivery);
   }
 
   /** Fetches the messages that are new since the previous pull. */
   override async pull(options: SignalOptions = {}): Promise<void> {
-    const deps = await this.#inbound(options);
-    await this.#poller.pull({
-      ...deps,
-      isBot: this.context.get("bot.type", "bot") === "bot",
-    }, options.signal);
+    await this.#connection.pull(options);
   }
 
   /**
@@ -481,11 +339,8 @@ export class WebexSpace extends Space {
    * @returns The name as the sender gave it; not safe as a path.
    */
   nameAttachment(url: string, options: SignalOptions = {}): Promise<string> {
-    return nameAttachment(
-      this.client,
-      requireText(url, "nameAttachment", "url"),
-      options,
-    );
+    const checked = requireText(url, "nameAttachment", "url");
+    return nameAttachment(this.client, checked, options);
   }
 
   /**
@@ -499,11 +354,8 @@ export class WebexSpace extends Space {
     url: string,
     options: SignalOptions = {},
   ): Promise<ReadableStream<Uint8Array>> {
-    return getAttachment(
-      this.client,
-      requireText(url, "getAttachment", "url"),
-      options,
-    );
+    const checked = requireText(url, "getAttachment", "url");
+    return getAttachment(this.client, checked, options);
   }
 
   /**
@@ -517,48 +369,13 @@ export class WebexSpace extends Space {
     url: string,
     options: DownloadOptions = {},
   ): Promise<string> {
-    return downloadAttachment(
-      this.client,
-      requireText(url, "downloadAttachment", "url"),
-      options,
-    );
+    const checked = requireText(url, "downloadAttachment", "url");
+    return downloadAttachment(this.client, checked, options);
   }
 
   /** Compares Webex ids by their decoded uuid. */
   override isSameId(a: string, b: string): boolean {
     return sameWebexId(a, b);
-  }
-
-  async #inbound(options: SignalOptions = {}): Promise<InboundDeps> {
-    if (!this.context.get("bot.id")) await this.connect(options);
-    // Built once per connection: the hook route calls this for every delivery.
-    return this.#inboundDeps ??= this.#buildInbound();
-  }
-
-  #buildInbound(): InboundDeps {
-    return {
-      secret: this.context.get<string | undefined>("space.webhook_secret"),
-      botId: this.context.get<string | undefined>("bot.id"),
-      client: this.client,
-      auditClient: this.auditClient,
-      ears: this.ears,
-      fan: this.fan,
-      dedupe: this.#dedupe,
-      logger: this.logger,
-      inbox: this.#options.inbox,
-      noteHandled: (message) => this.#poller.noteHandled(message),
-      nameAttachment: attachmentNamer(this.logger),
-    };
-  }
-
-  #newClient(token: string): WebexClient {
-    return new WebexClient({
-      ...this.#options.clientOptions,
-      token,
-      apiUrl: this.context.get<string>("space.api_url"),
-      fetch: this.#options.fetch,
-      logger: this.logger,
-    });
   }
 }
 

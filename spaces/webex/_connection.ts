@@ -1,0 +1,183 @@
+/**
+ * What a `WebexSpace` keeps per connection: its clients, its identity, the
+ * dependencies of the inbound paths (webhooks and polling), and the
+ * webhooks it registered.
+ *
+ * @module
+ */
+
+import type { Context } from "../context.ts";
+import {
+  type DedupeStore,
+  isCursorStore,
+  MemoryDedupeStore,
+} from "../dedupe.ts";
+import type { Message, SpaceEvent } from "../events.ts";
+import type { Logger } from "../log.ts";
+import type { EventSink } from "../queue.ts";
+import { messageOf } from "../_objects.ts";
+import { getMe } from "./api/people.ts";
+import type { CallOptions } from "./api/types.ts";
+import { WebexClient } from "./client.ts";
+import type { InboundDeps } from "./_inbound.ts";
+import { attachmentNamer } from "./_pipeline.ts";
+import { Poller } from "./_polling.ts";
+import { AUDIT_HOOKS, BOT_HOOKS, WebhookRegistry } from "./_webhooks.ts";
+import type { RegisterOptions, WebexSpaceOptions } from "./space_options.ts";
+
+/** The members of the space that a connection uses. */
+export interface ConnectionHost {
+  readonly context: Context;
+  readonly logger: Logger;
+  readonly ears: EventSink<SpaceEvent>;
+  readonly fan: EventSink<SpaceEvent>;
+  check(): void;
+  connect(options?: CallOptions): Promise<void>;
+  pull(options?: CallOptions): Promise<void>;
+}
+
+/** Clients, identity, inbound dependencies and webhooks of one space. */
+export class WebexConnection {
+  #host: ConnectionHost;
+  #options: WebexSpaceOptions;
+  /** The options of the space: their tokens and URL win over the settings. */
+  readonly options: WebexSpaceOptions;
+  #client?: WebexClient;
+  #auditClient?: WebexClient;
+  #dedupe: DedupeStore;
+  #poller: Poller;
+  #inbound?: InboundDeps;
+  #hooks = new WebhookRegistry();
+
+  constructor(host: ConnectionHost, options: WebexSpaceOptions) {
+    this.#host = host;
+    this.#options = this.options = options;
+    this.#dedupe = options.dedupe ?? new MemoryDedupeStore();
+    this.#poller = new Poller(
+      isCursorStore(this.#dedupe) ? this.#dedupe : undefined,
+    );
+  }
+
+  /** The client for the bot token, made on first use (settings checked first). */
+  get client(): WebexClient {
+    if (!this.#client) {
+      this.#host.check();
+      this.#client = this.#newClient(
+        this.#host.context.get<string>("space.token"),
+      );
+    }
+    return this.#client;
+  }
+
+  /** The client for the audit token, when one is set. */
+  get auditClient(): WebexClient | undefined {
+    if (!this.#auditClient) {
+      const token = this.client &&
+        this.#host.context.get<string>("space.audit_token");
+      if (token) this.#auditClient = this.#newClient(token);
+    }
+    return this.#auditClient;
+  }
+
+  /** Reads `/people/me` into `bot.*` (and `audit.id` with an audit token). */
+  async identify(options: CallOptions): Promise<void> {
+    this.#inbound = undefined;
+    const { context } = this.#host;
+    const me = await getMe(this.client, options);
+    context.set("bot.id", me.id);
+    context.set("bot.name", me.displayName);
+    context.set("bot.type", me.type);
+    const emails = Array.isArray(me.emails) ? me.emails : [];
+    if (emails[0]) context.set("bot.address", emails[0]);
+    const audit = this.auditClient;
+    if (audit) {
+      const auditor = await getMe(audit, options);
+      context.set("audit.id", auditor.id);
+    }
+  }
+
+  /** The inbound dependencies, connecting first when the bot is unknown. */
+  async inbound(options: CallOptions = {}): Promise<InboundDeps> {
+    if (!this.#host.context.get("bot.id")) await this.#host.connect(options);
+    // Built once per connection: the hook route calls this for every delivery.
+    return this.#inbound ??= this.#buildInbound();
+  }
+
+  /** Names the attachments of messages, one HEAD each; never throws. */
+  async nameAttachments(
+    messages: Message[],
+    options: CallOptions,
+  ): Promise<void> {
+    const deps = await this.inbound(options);
+    await Promise.all(
+      messages.map((message) => deps.nameAttachment(message, this.client)),
+    );
+  }
+
+  /** Fetches the messages that are new since the previous pull. */
+  async pull(options: CallOptions): Promise<void> {
+    const deps = await this.inbound(options);
+    await this.#poller.pull({
+      ...deps,
+      isBot: this.#host.context.get("bot.type", "bot") === "bot",
+    }, options.signal);
+  }
+
+  /** Syncs the webhooks of both tokens, then catches up with one pull. */
+  async register(hookUrl: string, options: RegisterOptions): Promise<void> {
+    const sync = {
+      targetUrl: hookUrl,
+      secret: this.#host.context.get<string | undefined>(
+        "space.webhook_secret",
+      ),
+      purge: options.purge ?? "all",
+      logger: this.#host.logger,
+      signal: options.signal,
+    };
+    await this.#hooks.sync({ ...sync, client: this.client, specs: BOT_HOOKS });
+    const audit = this.auditClient;
+    if (audit) {
+      await this.#hooks.sync({ ...sync, client: audit, specs: AUDIT_HOOKS });
+    }
+    // Catch up on what was posted while no webhook reached this bot.
+    try {
+      await this.#host.pull({ signal: options.signal });
+    } catch (error) {
+      this.#host.logger.warn(
+        `Could not catch up on missed messages: ${messageOf(error)}`,
+      );
+    }
+  }
+
+  /** Removes the webhooks that `register` put in place. */
+  async deregister(options: CallOptions): Promise<void> {
+    await this.#hooks.removeAll(options.signal);
+  }
+
+  #buildInbound(): InboundDeps {
+    const { context, logger } = this.#host;
+    return {
+      secret: context.get<string | undefined>("space.webhook_secret"),
+      botId: context.get<string | undefined>("bot.id"),
+      client: this.client,
+      auditClient: this.auditClient,
+      ears: this.#host.ears,
+      fan: this.#host.fan,
+      dedupe: this.#dedupe,
+      logger,
+      inbox: this.#options.inbox,
+      noteHandled: (message) => this.#poller.noteHandled(message),
+      nameAttachment: attachmentNamer(logger),
+    };
+  }
+
+  #newClient(token: string): WebexClient {
+    return new WebexClient({
+      ...this.#options.clientOptions,
+      token,
+      apiUrl: this.#host.context.get<string>("space.api_url"),
+      fetch: this.#options.fetch,
+      logger: this.#host.logger,
+    });
+  }
+}
