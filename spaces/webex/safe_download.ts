@@ -1,6 +1,7 @@
 /**
  * Safe file names for downloads: a name chosen by someone else never picks
- * where a file lands, and never overwrites one.
+ * where a file lands, and never overwrites one. Private to the library: the
+ * tests in `tests/safe_download_test.ts` show its use.
  *
  * @module
  */
@@ -35,14 +36,6 @@ const encoder = new TextEncoder();
  * @param name The proposed name, such as a `Content-Disposition` file name.
  * @returns A non-empty name without separators; `attachment` when nothing
  * usable is left.
- *
- * @example Strip a path out of a name
- * ```ts
- * import { sanitiseFileName } from "./safe_download.ts";
- *
- * console.log(sanitiseFileName("../../etc/passwd")); // "passwd"
- * console.log(sanitiseFileName("..")); // "attachment"
- * ```
  */
 export function sanitiseFileName(name: string | undefined): string {
   if (typeof name !== "string") return FALLBACK_NAME;
@@ -108,17 +101,6 @@ export interface CreateUniqueFileOptions {
  * @returns The path of the new file and the file, open for writing.
  * @throws {SpacesError} When no free name was found.
  * @throws {Deno.errors.NotFound} When `dir` does not exist.
- *
- * @example Save a download without overwriting
- * ```ts
- * import { createUniqueFile } from "./safe_download.ts";
- *
- * const dir = await Deno.makeTempDir();
- * const { path, file } = await createUniqueFile(dir, "../report.pdf");
- * await new Blob(["%PDF"]).stream().pipeTo(file.writable);
- * console.log(path.endsWith("report.pdf")); // true
- * await Deno.remove(dir, { recursive: true });
- * ```
  */
 export async function createUniqueFile(
   dir: string,
