@@ -1,11 +1,14 @@
 import assert from "node:assert/strict";
 import {
+  Context,
+  type DedupeStore,
   EventQueue,
+  MemoryDedupeStore,
   type Message,
   type SpaceEvent,
   WebexSpace,
 } from "../mod.ts";
-import { webexFixture } from "./_webex.ts";
+import { messageDelivery, webexFixture } from "./_webex.ts";
 
 async function takeAll(queue: EventQueue<SpaceEvent>): Promise<string[]> {
   const texts: string[] = [];
@@ -184,4 +187,40 @@ Deno.test("a message the bot refuses while polling is logged and passed, not ret
   assert.ok(
     f.logs.some((line) => /skipped/.test(line) && /cannot take it/.test(line)),
   );
+});
+
+Deno.test("a message a webhook handled is a duplicate for a pull of another instance: both paths build one dedupe key", async () => {
+  // A shared record of handled events that keeps no cursors, so only the
+  // dedupe key can stop the second instance's pull.
+  const handled = new MemoryDedupeStore();
+  const shared: DedupeStore = {
+    claim: (key) => handled.claim(key),
+    complete: (key) => handled.complete(key),
+    release: (key) => handled.release(key),
+  };
+  const ears = new EventQueue<SpaceEvent>();
+  await using f = await webexFixture({}, { ears, dedupe: shared });
+  const otherEars = new EventQueue<SpaceEvent>();
+  const other = new WebexSpace({
+    context: new Context({ space: { room: "Ops" } }, { env: () => undefined }),
+    token: f.webex.bot.token,
+    apiUrl: f.webex.url,
+    ears: otherEars,
+    dedupe: shared,
+  });
+  await other.pull();
+  const message = f.webex.simulateMessage({
+    from: f.alice,
+    roomId: f.roomId,
+    text: "once",
+    mentions: [f.webex.bot],
+  });
+  // The delivery drops any base64 padding the list keeps: one key still.
+  const delivery = messageDelivery(message);
+  delivery.data.id = String(message.id).replace(/=+$/, "");
+  const response = await f.space.webhook(delivery);
+  assert.deepEqual(await response.json(), { status: "queued" });
+  assert.equal(ears.size, 1);
+  await other.pull();
+  assert.equal(otherEars.size, 0);
 });
