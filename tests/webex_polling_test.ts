@@ -224,3 +224,22 @@ Deno.test("a message a webhook handled is a duplicate for a pull of another inst
   await other.pull();
   assert.equal(otherEars.size, 0);
 });
+
+Deno.test("a pull drops the bot's own messages", async () => {
+  const ears = new EventQueue<SpaceEvent>();
+  await using f = await webexFixture({}, { ears });
+  f.webex.simulateMessage({
+    from: f.alice,
+    toPersonEmail: "shelly@webex.bot",
+    text: "hello",
+  });
+  await f.space.pull();
+  await f.space.postMessage({ person: "alice@acme.com", text: "my own words" });
+  f.webex.simulateMessage({
+    from: f.alice,
+    toPersonEmail: "shelly@webex.bot",
+    text: "yours",
+  });
+  await f.space.pull();
+  assert.deepEqual(await takeAll(ears), ["yours"]);
+});

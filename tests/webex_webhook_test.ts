@@ -136,6 +136,20 @@ Deno.test("the bot's own messages are dropped before any fetch", async () => {
   assert.equal(f.ears.size, 0);
 });
 
+Deno.test("the bot's own message is dropped after the fetch when the delivery does not name the sender", async () => {
+  await using f = await fixture();
+  const posted = await f.space.postMessage(f.roomId, "my own words");
+  const payload = messageDelivery(posted.raw!);
+  delete payload.data.personId;
+  delete payload.data.personEmail;
+  const [code, body] = await status(
+    await f.space.webhook(await deliveryRequest(payload, SECRET)),
+  );
+  assert.equal(code, 200);
+  assert.equal(body.status, "ignored");
+  assert.equal(f.ears.size, 0);
+});
+
 Deno.test("memberships become join and leave events", async () => {
   await using f = await fixture();
   await f.space.addParticipant(f.roomId, "bob@acme.com");
