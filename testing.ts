@@ -43,11 +43,5 @@ export type {
   SimulatedMembership,
   SimulatedMessage,
 } from "./spaces/fake/types.ts";
-export {
-  parseWebexId,
-  sameWebexId,
-  uuidOf,
-  webexId,
-} from "./spaces/webex/ids.ts";
-export type { WebexIdParts } from "./spaces/webex/ids.ts";
-export { unpadded } from "./spaces/fake/ids.ts";
+export { fakeWebexId, parseFakeWebexId, unpadded } from "./spaces/fake/ids.ts";
+export type { FakeWebexIdParts } from "./spaces/fake/ids.ts";

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { verifySignature } from "../spaces/webex/signature.ts";
-import { type FakePerson, FakeWebex, unpadded, uuidOf } from "../testing.ts";
+import {
+  type FakePerson,
+  FakeWebex,
+  parseFakeWebexId,
+  unpadded,
+} from "../testing.ts";
+
+const uuidOf = (id: string) => parseFakeWebexId(id)?.uuid;
 
 // deno-lint-ignore no-explicit-any
 type Json = any;

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { FakeWebex, uuidOf } from "../testing.ts";
+import { FakeWebex, parseFakeWebexId } from "../testing.ts";
+
+const uuidOf = (id: string) => parseFakeWebexId(id)?.uuid;
 
 interface Answer {
   status: number;

@@ -9,8 +9,8 @@
  * @module
  */
 
-import { signBody } from "../webex/signature.ts";
 import type { FakeEvent, State, WebhookRecord } from "./_state.ts";
+import { Signer } from "./_signature.ts";
 import { webhookMatches } from "./_webhook_match.ts";
 import { webhookJson } from "./_webhooks.ts";
 import type { FakeDelivery } from "./types.ts";
@@ -61,6 +61,7 @@ export class Deliveries {
   #inactiveAfter: number;
   #timeout: number;
   #client = Deno.createHttpClient({});
+  #signer = new Signer();
   #closing = new AbortController();
   /** Webhook uuid → the last delivery queued for it. */
   #tails = new Map<string, Promise<void>>();
@@ -135,7 +136,9 @@ export class Deliveries {
     secret: string | undefined,
     event: FakeEvent,
   ): Promise<void> {
-    const signature = secret ? await signBody(body, secret) : undefined;
+    const signature = secret
+      ? await this.#signer.sign(body, secret)
+      : undefined;
     for (let attempt = 0; attempt < (this.twice ? 2 : 1); attempt++) {
       // A webhook deleted or turned inactive since the event no longer hears.
       if (

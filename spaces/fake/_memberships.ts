@@ -22,7 +22,7 @@ import type {
   RoomRecord,
   State,
 } from "./_state.ts";
-import { webexId } from "./ids.ts";
+import { fakeWebexId } from "./ids.ts";
 
 /** The membership as the API renders it. */
 export function membershipJson(
@@ -63,7 +63,7 @@ export function addMembership(
   const uuid = `${person.uuid}:${room.uuid}`;
   const membership: MembershipRecord = {
     uuid,
-    id: webexId("MEMBERSHIP", uuid),
+    id: fakeWebexId("MEMBERSHIP", uuid),
     roomUuid: room.uuid,
     personUuid: person.uuid,
     isModerator,

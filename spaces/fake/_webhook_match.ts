@@ -6,7 +6,7 @@
  */
 
 import type { FakeEvent, State, WebhookRecord } from "./_state.ts";
-import { uuidOf } from "./ids.ts";
+import { parseFakeWebexId } from "./ids.ts";
 
 /** Whether an active webhook receives an event. */
 export function webhookMatches(
@@ -26,7 +26,7 @@ function visible(state: State, ownerUuid: string, event: FakeEvent): boolean {
   if (!state.membership(event.roomUuid, ownerUuid)) {
     // Whoever leaves a room still hears that they left.
     return event.resource === "memberships" &&
-      uuidOf(String(data.personId)) === ownerUuid;
+      parseFakeWebexId(String(data.personId))?.uuid === ownerUuid;
   }
   if (event.resource !== "messages" || data.roomType !== "group") return true;
   const owner = state.people.get(ownerUuid);
@@ -38,7 +38,7 @@ function visible(state: State, ownerUuid: string, event: FakeEvent): boolean {
 function mentions(data: Record<string, unknown>, uuid: string): boolean {
   const mentioned = data.mentionedPeople;
   return Array.isArray(mentioned) &&
-    mentioned.some((id) => uuidOf(String(id)) === uuid);
+    mentioned.some((id) => parseFakeWebexId(String(id))?.uuid === uuid);
 }
 
 /**
@@ -80,7 +80,7 @@ function filterAccepts(
           ? webhook.ownerUuid
           : value.includes("@")
           ? state.lookupPerson(value)?.uuid
-          : uuidOf(value);
+          : parseFakeWebexId(value)?.uuid;
         return uuid !== undefined && mentions(data, uuid);
       }
       case "hasFiles":
@@ -96,6 +96,6 @@ function filterAccepts(
 }
 
 function sameId(actual: unknown, wanted: string): boolean {
-  const uuid = uuidOf(wanted);
-  return uuid !== undefined && uuidOf(String(actual)) === uuid;
+  const uuid = parseFakeWebexId(wanted)?.uuid;
+  return uuid !== undefined && parseFakeWebexId(String(actual))?.uuid === uuid;
 }

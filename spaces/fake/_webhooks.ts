@@ -19,7 +19,7 @@ import {
 } from "./_http.ts";
 import type { Handler } from "./_router.ts";
 import type { PersonRecord, State, WebhookRecord } from "./_state.ts";
-import { webexId } from "./ids.ts";
+import { fakeWebexId } from "./ids.ts";
 
 const RESOURCES = new Set([
   "messages",
@@ -113,7 +113,7 @@ export const webhookRoutes: Record<string, Handler> = {
     const uuid = crypto.randomUUID();
     const webhook: WebhookRecord = {
       uuid,
-      id: webexId("WEBHOOK", uuid),
+      id: fakeWebexId("WEBHOOK", uuid),
       name,
       targetUrl: target,
       resource,

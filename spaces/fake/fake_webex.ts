@@ -26,7 +26,7 @@ import { ROUTES } from "./_routes.ts";
 import { type PersonRecord, State } from "./_state.ts";
 import { createTeam, teamJson } from "./_teams.ts";
 import { webhookJson } from "./_webhooks.ts";
-import { uuidOf } from "./ids.ts";
+import { parseFakeWebexId } from "./ids.ts";
 import type {
   AddRoomInit,
   ContentState,
@@ -563,10 +563,11 @@ export class FakeWebex implements AsyncDisposable {
   deliveryCount(webhook?: string): number {
     const log = this.#deliveries.log;
     if (webhook === undefined) return log.length;
-    const uuid = uuidOf(webhook);
+    const uuid = parseFakeWebexId(webhook)?.uuid;
     return log.filter((delivery) =>
       delivery.webhookName === webhook ||
-      (uuid !== undefined && uuidOf(delivery.webhookId) === uuid)
+      (uuid !== undefined &&
+        parseFakeWebexId(delivery.webhookId)?.uuid === uuid)
     ).length;
   }
 
