@@ -28,6 +28,8 @@
  */
 
 export { FakeWebex } from "./spaces/fake/fake_webex.ts";
+export type { FakeWebexViews } from "./spaces/fake/fake_webex_views.ts";
+export type { FakeWebexControls } from "./spaces/fake/fake_webex_controls.ts";
 export { FAKE_TOKEN_PREFIX } from "./spaces/fake/tokens.ts";
 export type {
   AddRoomInit,
@@ -43,5 +45,13 @@ export type {
   SimulatedMembership,
   SimulatedMessage,
 } from "./spaces/fake/types.ts";
+export type {
+  FakeMembership,
+  FakeMessage,
+  FakeRoom,
+  FakeTeam,
+  FakeWebhook,
+  FakeWebhookEvent,
+} from "./spaces/fake/webex_types.ts";
 export { fakeWebexId, parseFakeWebexId, unpadded } from "./spaces/fake/ids.ts";
 export type { FakeWebexIdParts } from "./spaces/fake/ids.ts";

@@ -23,12 +23,13 @@ import type {
   State,
 } from "./_state.ts";
 import { fakeWebexId } from "./ids.ts";
+import type { FakeMembership } from "./webex_types.ts";
 
 /** The membership as the API renders it. */
 export function membershipJson(
   state: State,
   membership: MembershipRecord,
-): Record<string, unknown> {
+): FakeMembership {
   const person = state.people.get(membership.personUuid)!;
   const room = state.rooms.get(membership.roomUuid)!;
   return {

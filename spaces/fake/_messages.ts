@@ -31,6 +31,7 @@ import type {
 } from "./_state.ts";
 import { fakeWebexId, parseFakeWebexId } from "./ids.ts";
 import { MAX_TEXT_BYTES } from "./_limits.ts";
+import type { FakeMessage } from "./webex_types.ts";
 
 const encoder = new TextEncoder();
 
@@ -38,7 +39,7 @@ const encoder = new TextEncoder();
 export function messageJson(
   state: State,
   message: MessageRecord,
-): Record<string, unknown> {
+): FakeMessage {
   const room = state.rooms.get(message.roomUuid);
   const person = state.people.get(message.personUuid)!;
   return {

@@ -26,6 +26,7 @@ import {
 import type { Handler } from "./_router.ts";
 import type { PersonRecord, RoomRecord, State } from "./_state.ts";
 import { fakeWebexId } from "./ids.ts";
+import type { FakeRoom } from "./webex_types.ts";
 
 /**
  * The room as the API renders it to `viewer`: a direct room is titled with
@@ -35,7 +36,7 @@ export function roomJson(
   state: State,
   room: RoomRecord,
   viewer?: PersonRecord,
-): Record<string, unknown> {
+): FakeRoom {
   let title = room.title;
   if (room.type === "direct") {
     const self = viewer?.uuid ?? room.creatorUuid;

@@ -7,6 +7,7 @@
 import { HttpError, MESSAGES } from "./_http.ts";
 import { fakeWebexId, parseFakeWebexId, unpadded } from "./ids.ts";
 import type { ContentState, FakePerson } from "./types.ts";
+import type { FakeMembership, FakeMessage } from "./webex_types.ts";
 import { FAKE_TOKEN_PREFIX } from "./tokens.ts";
 
 /** A person with the fields only the fake needs. */
@@ -105,15 +106,18 @@ export interface WebhookRecord {
 }
 
 /** Something that happened, as a webhook would report it. */
-export interface FakeEvent {
-  resource: "messages" | "memberships" | "rooms";
-  event: "created" | "updated" | "deleted";
-  actorUuid: string;
-  /** The room the event belongs to, for filters. */
-  roomUuid: string;
-  /** The object, rendered as the API gives it. */
-  data: Record<string, unknown>;
-}
+export type FakeEvent =
+  & {
+    event: "created" | "updated" | "deleted";
+    actorUuid: string;
+    /** The room the event belongs to, for filters. */
+    roomUuid: string;
+  }
+  // The object, rendered as the API gives it.
+  & (
+    | { resource: "messages"; data: FakeMessage }
+    | { resource: "memberships"; data: FakeMembership }
+  );
 
 /** All the fake's state. */
 export class State {

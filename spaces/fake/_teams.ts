@@ -17,12 +17,13 @@ import {
 import type { Handler } from "./_router.ts";
 import type { PersonRecord, State, TeamRecord } from "./_state.ts";
 import { fakeWebexId } from "./ids.ts";
+import type { FakeTeam } from "./webex_types.ts";
 
 /** The team as the API renders it. */
 export function teamJson(
   state: State,
   team: TeamRecord,
-): Record<string, unknown> {
+): FakeTeam {
   return {
     id: team.id,
     name: team.name,

@@ -7,6 +7,7 @@
 
 import type { FakeEvent, State, WebhookRecord } from "./_state.ts";
 import { parseFakeWebexId } from "./ids.ts";
+import type { FakeMembership, FakeMessage } from "./webex_types.ts";
 
 /** Whether an active webhook receives an event. */
 export function webhookMatches(
@@ -21,8 +22,11 @@ export function webhookMatches(
     filterAccepts(state, webhook, event);
 }
 
+/** The fields of an event's object that filters read, whatever its kind. */
+type EventFields = Partial<FakeMessage & FakeMembership>;
+
 function visible(state: State, ownerUuid: string, event: FakeEvent): boolean {
-  const data = event.data;
+  const data: EventFields = event.data;
   if (!state.membership(event.roomUuid, ownerUuid)) {
     // Whoever leaves a room still hears that they left.
     return event.resource === "memberships" &&
@@ -35,7 +39,7 @@ function visible(state: State, ownerUuid: string, event: FakeEvent): boolean {
     mentions(data, ownerUuid);
 }
 
-function mentions(data: Record<string, unknown>, uuid: string): boolean {
+function mentions(data: EventFields, uuid: string): boolean {
   const mentioned = data.mentionedPeople;
   return Array.isArray(mentioned) &&
     mentioned.some((id) => parseFakeWebexId(String(id))?.uuid === uuid);
@@ -64,7 +68,7 @@ function filterAccepts(
   event: FakeEvent,
 ): boolean {
   if (!webhook.filter) return true;
-  const data = event.data;
+  const data: EventFields = event.data;
   return parseFilter(webhook.filter).every(([key, value]) => {
     switch (key) {
       case "roomId":

@@ -20,6 +20,7 @@ import {
 import type { Handler } from "./_router.ts";
 import type { PersonRecord, State, WebhookRecord } from "./_state.ts";
 import { fakeWebexId } from "./ids.ts";
+import type { FakeWebhook } from "./webex_types.ts";
 
 const RESOURCES = new Set([
   "messages",
@@ -34,7 +35,7 @@ const EVENTS = new Set(["created", "updated", "deleted", "all"]);
 export function webhookJson(
   state: State,
   webhook: WebhookRecord,
-): Record<string, unknown> {
+): FakeWebhook {
   return {
     id: webhook.id,
     name: webhook.name,
