@@ -10,9 +10,15 @@
  * and `deliveries` logs them. Faults (429, 423, 5xx) and latency can be
  * switched on per endpoint.
  *
+ * Its methods return the Webex objects typed as the fake renders them
+ * (`FakeRoom`, `FakeMessage`, `FakeMembership`...). To make or read ids in
+ * a test, use the fake's own `fakeWebexId`, `parseFakeWebexId` and
+ * `unpadded`: the fake shares no code with the library's client, so tests
+ * against it check the client's reading of Webex rather than repeat it.
+ *
  * @example Quick start
  * ```ts
- * import { FakeWebex } from "@shellbot/spaces/testing";
+ * import { type FakeRoom, FakeWebex } from "@shellbot/spaces/testing";
  *
  * await using webex = await FakeWebex.start();
  * const alice = webex.addUser({ email: "alice@example.com", displayName: "Alice" });
@@ -20,7 +26,7 @@
  * const response = await fetch(`${webex.url}/rooms?type=direct`, {
  *   headers: { authorization: `Bearer ${webex.bot.token}` },
  * });
- * const { items } = await response.json();
+ * const { items }: { items: FakeRoom[] } = await response.json();
  * console.log(items[0].title); // "Alice"
  * ```
  *

@@ -3,8 +3,8 @@
  * `ciscospark://<cluster>/<TYPE>/<uuid>`, handed out with `=` padding in some
  * fields and without it in others, as the real service does.
  *
- * Written from `../shared/webex/FACTS.md`, not shared with the client: the
- * tests check the client's own id parser against these ids.
+ * Written from Webex's documentation, apart from the library's client, so
+ * that the client's own id parser can be tested against these ids.
  *
  * @module
  */
