@@ -10,9 +10,15 @@
  * and `deliveries` logs them. Faults (429, 423, 5xx) and latency can be
  * switched on per endpoint.
  *
+ * Its methods return the Webex objects typed as the fake renders them
+ * (`FakeRoom`, `FakeMessage`, `FakeMembership`...). To make or read ids in
+ * a test, use the fake's own `fakeWebexId`, `parseFakeWebexId` and
+ * `unpadded`: the fake shares no code with the library's client, so tests
+ * against it check the client's reading of Webex rather than repeat it.
+ *
  * @example Quick start
  * ```ts
- * import { FakeWebex } from "@shellbot/spaces/testing";
+ * import { type FakeRoom, FakeWebex } from "@shellbot/spaces/testing";
  *
  * await using webex = await FakeWebex.start();
  * const alice = webex.addUser({ email: "alice@example.com", displayName: "Alice" });
@@ -20,7 +26,7 @@
  * const response = await fetch(`${webex.url}/rooms?type=direct`, {
  *   headers: { authorization: `Bearer ${webex.bot.token}` },
  * });
- * const { items } = await response.json();
+ * const { items }: { items: FakeRoom[] } = await response.json();
  * console.log(items[0].title); // "Alice"
  * ```
  *
@@ -28,6 +34,8 @@
  */
 
 export { FakeWebex } from "./spaces/fake/fake_webex.ts";
+export type { FakeWebexViews } from "./spaces/fake/fake_webex_views.ts";
+export type { FakeWebexControls } from "./spaces/fake/fake_webex_controls.ts";
 export { FAKE_TOKEN_PREFIX } from "./spaces/fake/tokens.ts";
 export type {
   AddRoomInit,
@@ -43,11 +51,13 @@ export type {
   SimulatedMembership,
   SimulatedMessage,
 } from "./spaces/fake/types.ts";
-export {
-  parseWebexId,
-  sameWebexId,
-  uuidOf,
-  webexId,
-} from "./spaces/webex/ids.ts";
-export type { WebexIdParts } from "./spaces/webex/ids.ts";
-export { unpadded } from "./spaces/fake/ids.ts";
+export type {
+  FakeMembership,
+  FakeMessage,
+  FakeRoom,
+  FakeTeam,
+  FakeWebhook,
+  FakeWebhookEvent,
+} from "./spaces/fake/webex_types.ts";
+export { fakeWebexId, parseFakeWebexId, unpadded } from "./spaces/fake/ids.ts";
+export type { FakeWebexIdParts } from "./spaces/fake/ids.ts";

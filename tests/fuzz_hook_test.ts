@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { EventQueue, signBody, type SpaceEvent } from "../mod.ts";
 import { createHookHandler } from "../server.ts";
-import { webexId } from "../testing.ts";
+import { fakeWebexId as webexId } from "../testing.ts";
 import { deepJson, fuzzSeed, pool, Rng } from "./_fuzz.ts";
 import { messageDelivery, webexFixture } from "./_webex.ts";
 

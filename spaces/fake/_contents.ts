@@ -8,7 +8,7 @@
 import { HttpError, MESSAGES } from "./_http.ts";
 import type { Handler } from "./_router.ts";
 import type { ContentRecord, State } from "./_state.ts";
-import { uuidOf, webexId } from "./ids.ts";
+import { fakeWebexId, parseFakeWebexId } from "./ids.ts";
 
 /** Stores a file for a room and returns its record. */
 export function storeContent(
@@ -24,7 +24,7 @@ export function storeContent(
   const uuid = crypto.randomUUID();
   const content: ContentRecord = {
     uuid,
-    id: webexId("CONTENT", uuid),
+    id: fakeWebexId("CONTENT", uuid),
     ...init,
     state: "ready",
     retryAfter: 0,
@@ -43,7 +43,8 @@ export function lookupContent(
   state: State,
   idOrUrl: string,
 ): ContentRecord | undefined {
-  const uuid = uuidOf(idOrUrl.slice(idOrUrl.lastIndexOf("/") + 1));
+  const uuid = parseFakeWebexId(idOrUrl.slice(idOrUrl.lastIndexOf("/") + 1))
+    ?.uuid;
   return uuid ? state.contents.get(uuid) : undefined;
 }
 

@@ -9,11 +9,12 @@
  * @module
  */
 
-import { signBody } from "../webex/signature.ts";
 import type { FakeEvent, State, WebhookRecord } from "./_state.ts";
+import { Signer } from "./_signature.ts";
 import { webhookMatches } from "./_webhook_match.ts";
 import { webhookJson } from "./_webhooks.ts";
 import type { FakeDelivery } from "./types.ts";
+import type { FakeMessage, FakeWebhookEvent } from "./webex_types.ts";
 
 /** The id fields a `messages` event carries: the text must be fetched. */
 const MESSAGE_FIELDS = [
@@ -26,19 +27,20 @@ const MESSAGE_FIELDS = [
   "mentionedPeople",
   "files",
   "created",
-];
+] as const satisfies readonly (keyof FakeMessage)[];
 
 /** What a webhook's receiver gets for an event. */
 export function deliveryPayload(
   state: State,
   webhook: WebhookRecord,
   event: FakeEvent,
-): Record<string, unknown> {
-  const data = event.resource === "messages"
+): FakeWebhookEvent {
+  const message = event.resource === "messages" ? event.data : undefined;
+  const data = message
     ? Object.fromEntries(
-      MESSAGE_FIELDS.filter((key) => event.data[key] !== undefined)
-        .map((key) => [key, event.data[key]]),
-    )
+      MESSAGE_FIELDS.filter((key) => message[key] !== undefined)
+        .map((key) => [key, message[key]]),
+    ) as Omit<FakeMessage, "text" | "markdown" | "html">
     : event.data;
   // A webhook for `all` must tell what happened: resource and event are the
   // event's own, as on the real service.
@@ -61,6 +63,7 @@ export class Deliveries {
   #inactiveAfter: number;
   #timeout: number;
   #client = Deno.createHttpClient({});
+  #signer = new Signer();
   #closing = new AbortController();
   /** Webhook uuid → the last delivery queued for it. */
   #tails = new Map<string, Promise<void>>();
@@ -135,7 +138,9 @@ export class Deliveries {
     secret: string | undefined,
     event: FakeEvent,
   ): Promise<void> {
-    const signature = secret ? await signBody(body, secret) : undefined;
+    const signature = secret
+      ? await this.#signer.sign(body, secret)
+      : undefined;
     for (let attempt = 0; attempt < (this.twice ? 2 : 1); attempt++) {
       // A webhook deleted or turned inactive since the event no longer hears.
       if (

@@ -22,13 +22,14 @@ import type {
   RoomRecord,
   State,
 } from "./_state.ts";
-import { webexId } from "./ids.ts";
+import { fakeWebexId } from "./ids.ts";
+import type { FakeMembership } from "./webex_types.ts";
 
 /** The membership as the API renders it. */
 export function membershipJson(
   state: State,
   membership: MembershipRecord,
-): Record<string, unknown> {
+): FakeMembership {
   const person = state.people.get(membership.personUuid)!;
   const room = state.rooms.get(membership.roomUuid)!;
   return {
@@ -63,7 +64,7 @@ export function addMembership(
   const uuid = `${person.uuid}:${room.uuid}`;
   const membership: MembershipRecord = {
     uuid,
-    id: webexId("MEMBERSHIP", uuid),
+    id: fakeWebexId("MEMBERSHIP", uuid),
     roomUuid: room.uuid,
     personUuid: person.uuid,
     isModerator,

@@ -8,10 +8,7 @@
 import { parseMultipart, type UploadedFile } from "./_multipart.ts";
 import { HttpError, optionalString, readJsonObject } from "./_http.ts";
 import type { PersonRecord } from "./_state.ts";
-import { MAX_FILE_SIZE } from "../webex/file_source.ts";
-
-/** The largest file a message may carry: the library's own limit. */
-export const MAX_FILE_BYTES = MAX_FILE_SIZE;
+import { MAX_FILE_BYTES, MAX_FILES_PER_MESSAGE } from "./_limits.ts";
 
 /** What a new message is made from. */
 export interface MessageInput {
@@ -66,7 +63,7 @@ export async function readMessageInput(
     ) {
       throw new HttpError(400, "Field 'files' must be an array of URLs.");
     }
-    if (files.length > 1) {
+    if (files.length > MAX_FILES_PER_MESSAGE) {
       throw new HttpError(400, "Only one file can be attached to a message.");
     }
     if (files.length === 1) {

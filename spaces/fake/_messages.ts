@@ -29,10 +29,9 @@ import type {
   RoomRecord,
   State,
 } from "./_state.ts";
-import { parseWebexId, webexId } from "./ids.ts";
-
-/** The largest `text` or `markdown`, in UTF-8 bytes. */
-export const MAX_TEXT_BYTES = 7439;
+import { fakeWebexId, parseFakeWebexId } from "./ids.ts";
+import { MAX_TEXT_BYTES } from "./_limits.ts";
+import type { FakeMessage } from "./webex_types.ts";
 
 const encoder = new TextEncoder();
 
@@ -40,15 +39,15 @@ const encoder = new TextEncoder();
 export function messageJson(
   state: State,
   message: MessageRecord,
-): Record<string, unknown> {
+): FakeMessage {
   const room = state.rooms.get(message.roomUuid);
   const person = state.people.get(message.personUuid)!;
   return {
     id: message.id,
     ...(message.parentUuid
-      ? { parentId: webexId("MESSAGE", message.parentUuid) }
+      ? { parentId: fakeWebexId("MESSAGE", message.parentUuid) }
       : {}),
-    roomId: room?.id ?? webexId("ROOM", message.roomUuid),
+    roomId: room?.id ?? fakeWebexId("ROOM", message.roomUuid),
     roomType: room?.type ?? "group",
     ...(message.text !== undefined ? { text: message.text } : {}),
     ...(message.markdown !== undefined ? { markdown: message.markdown } : {}),
@@ -113,7 +112,9 @@ export function createMessage(
   const roomMessages = state.roomMessages.get(room.uuid)!;
   let parentUuid: string | undefined;
   if (input.parentId) {
-    const parent = state.messages.get(parseWebexId(input.parentId)?.uuid ?? "");
+    const parent = state.messages.get(
+      parseFakeWebexId(input.parentId)?.uuid ?? "",
+    );
     if (
       !parent || parent.deleted || parent.roomUuid !== room.uuid ||
       parent.parentUuid
@@ -169,7 +170,7 @@ export function createMessage(
   const uuid = crypto.randomUUID();
   const message: MessageRecord = {
     uuid,
-    id: webexId("MESSAGE", uuid),
+    id: fakeWebexId("MESSAGE", uuid),
     roomUuid: room.uuid,
     personUuid: sender.uuid,
     ...(text !== undefined ? { text } : {}),
@@ -232,7 +233,7 @@ export const messageRoutes: Record<string, Handler> = {
     const mentionedPeople = url.searchParams.get("mentionedPeople");
     if (
       mentionedPeople && mentionedPeople !== "me" &&
-      parseWebexId(mentionedPeople)?.uuid !== caller.uuid
+      parseFakeWebexId(mentionedPeople)?.uuid !== caller.uuid
     ) {
       throw new HttpError(
         400,
@@ -251,7 +252,7 @@ export const messageRoutes: Record<string, Handler> = {
     const beforeMessage = url.searchParams.get("beforeMessage");
     if (beforeMessage) {
       const anchor = state.messages.get(
-        parseWebexId(beforeMessage)?.uuid ?? "",
+        parseFakeWebexId(beforeMessage)?.uuid ?? "",
       );
       if (!anchor || anchor.roomUuid !== room.uuid) {
         throw new HttpError(
@@ -271,7 +272,7 @@ export const messageRoutes: Record<string, Handler> = {
     }
     const parentParam = url.searchParams.get("parentId");
     const parentUuid = parentParam
-      ? parseWebexId(parentParam)?.uuid ?? ""
+      ? parseFakeWebexId(parentParam)?.uuid ?? ""
       : undefined;
     const wanted = (message: MessageRecord) =>
       !message.deleted && Date.parse(message.created) < before &&

@@ -25,7 +25,8 @@ import {
 } from "./_http.ts";
 import type { Handler } from "./_router.ts";
 import type { PersonRecord, RoomRecord, State } from "./_state.ts";
-import { webexId } from "./ids.ts";
+import { fakeWebexId } from "./ids.ts";
+import type { FakeRoom } from "./webex_types.ts";
 
 /**
  * The room as the API renders it to `viewer`: a direct room is titled with
@@ -35,7 +36,7 @@ export function roomJson(
   state: State,
   room: RoomRecord,
   viewer?: PersonRecord,
-): Record<string, unknown> {
+): FakeRoom {
   let title = room.title;
   if (room.type === "direct") {
     const self = viewer?.uuid ?? room.creatorUuid;
@@ -74,7 +75,7 @@ export function createRoom(
   const created = state.now();
   const room: RoomRecord = {
     uuid,
-    id: webexId("ROOM", uuid),
+    id: fakeWebexId("ROOM", uuid),
     title: init.title,
     type: init.directKey ? "direct" : "group",
     ...(init.directKey ? { directKey: init.directKey } : {}),

@@ -5,8 +5,9 @@
  */
 
 import { HttpError, MESSAGES } from "./_http.ts";
-import { parseWebexId, unpadded, webexId } from "./ids.ts";
+import { fakeWebexId, parseFakeWebexId, unpadded } from "./ids.ts";
 import type { ContentState, FakePerson } from "./types.ts";
+import type { FakeMembership, FakeMessage } from "./webex_types.ts";
 import { FAKE_TOKEN_PREFIX } from "./tokens.ts";
 
 /** A person with the fields only the fake needs. */
@@ -105,20 +106,23 @@ export interface WebhookRecord {
 }
 
 /** Something that happened, as a webhook would report it. */
-export interface FakeEvent {
-  resource: "messages" | "memberships" | "rooms";
-  event: "created" | "updated" | "deleted";
-  actorUuid: string;
-  /** The room the event belongs to, for filters. */
-  roomUuid: string;
-  /** The object, rendered as the API gives it. */
-  data: Record<string, unknown>;
-}
+export type FakeEvent =
+  & {
+    event: "created" | "updated" | "deleted";
+    actorUuid: string;
+    /** The room the event belongs to, for filters. */
+    roomUuid: string;
+  }
+  // The object, rendered as the API gives it.
+  & (
+    | { resource: "messages"; data: FakeMessage }
+    | { resource: "memberships"; data: FakeMembership }
+  );
 
 /** All the fake's state. */
 export class State {
-  readonly orgId: string = webexId("ORGANIZATION");
-  readonly appId: string = webexId("APPLICATION");
+  readonly orgId: string = fakeWebexId("ORGANIZATION");
+  readonly appId: string = fakeWebexId("APPLICATION");
   /** Base URL of the API, known once the server listens. */
   apiUrl = "";
   readonly people = new Map<string, PersonRecord>();
@@ -160,7 +164,7 @@ export class State {
 
   /** The record of an id of the given type, or 404. */
   find<T>(map: Map<string, T>, type: string, id: string | undefined): T {
-    const parts = id ? parseWebexId(id) : undefined;
+    const parts = id ? parseFakeWebexId(id) : undefined;
     const record = parts?.type === type ? map.get(parts.uuid) : undefined;
     if (record === undefined) throw new HttpError(404, MESSAGES.notFound);
     return record;
@@ -171,7 +175,7 @@ export class State {
     if (idOrEmail.includes("@")) {
       return this.emails.get(idOrEmail.toLowerCase());
     }
-    const parts = parseWebexId(idOrEmail);
+    const parts = parseFakeWebexId(idOrEmail);
     return parts?.type === "PEOPLE" ? this.people.get(parts.uuid) : undefined;
   }
 
@@ -207,7 +211,7 @@ export class State {
     }
     const uuid = crypto.randomUUID();
     const person: PersonRecord = {
-      id: webexId("PEOPLE", uuid),
+      id: fakeWebexId("PEOPLE", uuid),
       emails: [email],
       displayName: init.displayName ?? email.slice(0, email.indexOf("@")),
       type: init.type ?? "person",
@@ -242,6 +246,6 @@ export class State {
 
   /** The person id as found in messages, memberships and events: without padding. */
   personRef(uuid: string): string {
-    return unpadded(webexId("PEOPLE", uuid));
+    return unpadded(fakeWebexId("PEOPLE", uuid));
   }
 }

@@ -16,13 +16,14 @@ import {
 } from "./_http.ts";
 import type { Handler } from "./_router.ts";
 import type { PersonRecord, State, TeamRecord } from "./_state.ts";
-import { webexId } from "./ids.ts";
+import { fakeWebexId } from "./ids.ts";
+import type { FakeTeam } from "./webex_types.ts";
 
 /** The team as the API renders it. */
 export function teamJson(
   state: State,
   team: TeamRecord,
-): Record<string, unknown> {
+): FakeTeam {
   return {
     id: team.id,
     name: team.name,
@@ -39,7 +40,7 @@ export function createTeam(
   const uuid = crypto.randomUUID();
   const team: TeamRecord = {
     uuid,
-    id: webexId("TEAM", uuid),
+    id: fakeWebexId("TEAM", uuid),
     name: init.name,
     creatorUuid: init.creator.uuid,
     created: state.now(),

@@ -6,7 +6,8 @@
  */
 
 import type { FakeEvent, State, WebhookRecord } from "./_state.ts";
-import { uuidOf } from "./ids.ts";
+import { parseFakeWebexId } from "./ids.ts";
+import type { FakeMembership, FakeMessage } from "./webex_types.ts";
 
 /** Whether an active webhook receives an event. */
 export function webhookMatches(
@@ -21,12 +22,15 @@ export function webhookMatches(
     filterAccepts(state, webhook, event);
 }
 
+/** The fields of an event's object that filters read, whatever its kind. */
+type EventFields = Partial<FakeMessage & FakeMembership>;
+
 function visible(state: State, ownerUuid: string, event: FakeEvent): boolean {
-  const data = event.data;
+  const data: EventFields = event.data;
   if (!state.membership(event.roomUuid, ownerUuid)) {
     // Whoever leaves a room still hears that they left.
     return event.resource === "memberships" &&
-      uuidOf(String(data.personId)) === ownerUuid;
+      parseFakeWebexId(String(data.personId))?.uuid === ownerUuid;
   }
   if (event.resource !== "messages" || data.roomType !== "group") return true;
   const owner = state.people.get(ownerUuid);
@@ -35,10 +39,10 @@ function visible(state: State, ownerUuid: string, event: FakeEvent): boolean {
     mentions(data, ownerUuid);
 }
 
-function mentions(data: Record<string, unknown>, uuid: string): boolean {
+function mentions(data: EventFields, uuid: string): boolean {
   const mentioned = data.mentionedPeople;
   return Array.isArray(mentioned) &&
-    mentioned.some((id) => uuidOf(String(id)) === uuid);
+    mentioned.some((id) => parseFakeWebexId(String(id))?.uuid === uuid);
 }
 
 /**
@@ -64,7 +68,7 @@ function filterAccepts(
   event: FakeEvent,
 ): boolean {
   if (!webhook.filter) return true;
-  const data = event.data;
+  const data: EventFields = event.data;
   return parseFilter(webhook.filter).every(([key, value]) => {
     switch (key) {
       case "roomId":
@@ -80,7 +84,7 @@ function filterAccepts(
           ? webhook.ownerUuid
           : value.includes("@")
           ? state.lookupPerson(value)?.uuid
-          : uuidOf(value);
+          : parseFakeWebexId(value)?.uuid;
         return uuid !== undefined && mentions(data, uuid);
       }
       case "hasFiles":
@@ -96,6 +100,6 @@ function filterAccepts(
 }
 
 function sameId(actual: unknown, wanted: string): boolean {
-  const uuid = uuidOf(wanted);
-  return uuid !== undefined && uuidOf(String(actual)) === uuid;
+  const uuid = parseFakeWebexId(wanted)?.uuid;
+  return uuid !== undefined && parseFakeWebexId(String(actual))?.uuid === uuid;
 }

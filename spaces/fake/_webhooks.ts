@@ -19,7 +19,8 @@ import {
 } from "./_http.ts";
 import type { Handler } from "./_router.ts";
 import type { PersonRecord, State, WebhookRecord } from "./_state.ts";
-import { webexId } from "./ids.ts";
+import { fakeWebexId } from "./ids.ts";
+import type { FakeWebhook } from "./webex_types.ts";
 
 const RESOURCES = new Set([
   "messages",
@@ -34,7 +35,7 @@ const EVENTS = new Set(["created", "updated", "deleted", "all"]);
 export function webhookJson(
   state: State,
   webhook: WebhookRecord,
-): Record<string, unknown> {
+): FakeWebhook {
   return {
     id: webhook.id,
     name: webhook.name,
@@ -113,7 +114,7 @@ export const webhookRoutes: Record<string, Handler> = {
     const uuid = crypto.randomUUID();
     const webhook: WebhookRecord = {
       uuid,
-      id: webexId("WEBHOOK", uuid),
+      id: fakeWebexId("WEBHOOK", uuid),
       name,
       targetUrl: target,
       resource,

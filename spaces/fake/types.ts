@@ -153,7 +153,7 @@ export interface FakeDelivery {
   resource: string;
   /** Event, such as `created`. */
   event: string;
-  /** The exact JSON body sent. */
+  /** The exact JSON body sent; it parses to a `FakeWebhookEvent`. */
   body: string;
   /** `X-Spark-Signature` sent, when the webhook has a secret. */
   signature?: string;
