@@ -66,6 +66,8 @@ export {
   type ApiErrorDetails,
   ConfigurationError,
   NetworkError,
+  type NetworkErrorDetails,
+  PartialFailureError,
   SignatureError,
   SpacesError,
 } from "./spaces/errors.ts";

@@ -9,6 +9,7 @@
  */
 
 import { retryLocked } from "./_kv_retry.ts";
+import { type Backoff, backoffDelay } from "./retry.ts";
 import { KvSweeper } from "./_kv_sweep.ts";
 import type { CursorStore, DedupeStore } from "./dedupe.ts";
 import { SpacesError } from "./errors.ts";
@@ -25,6 +26,10 @@ interface Envelope {
   tick?: true;
 }
 
+/** Redeliveries of a failed item: five, the last about a minute later. */
+const REDELIVERIES = 5;
+const REDELIVERY_BACKOFF: Backoff = { base: 1_000, max: 60_000, factor: 3 };
+
 /** A claim held elsewhere: an expected wait, not a failure. */
 class BusyError extends SpacesError {}
 
@@ -38,7 +43,8 @@ export interface KvQueueOptions {
   /**
    * Milliseconds between the attempts of an item whose handler throws;
    * after the last one the item is kept under `[name, "undelivered", id]`.
-   * @default [1_000, 5_000, 10_000, 30_000, 60_000]
+   * @default five waits under the library's retry policy, drawn for each
+   * item: a random half to all of 1, 3, 9, 27 and 60 s
    */
   backoffSchedule?: number[];
   /** Where failures are told. @default quietLogger */
@@ -80,7 +86,7 @@ export class KvQueue<T> implements EventSink<T>, AsyncDisposable {
   #kv: Deno.Kv;
   #owned = false;
   #name: string;
-  #backoff: number[];
+  #backoff?: number[];
   #logger: Logger;
   #sweeper?: KvSweeper;
   #inFlight = new Set<Promise<unknown>>();
@@ -98,9 +104,9 @@ export class KvQueue<T> implements EventSink<T>, AsyncDisposable {
   constructor(kv: Deno.Kv, options: KvQueueOptions = {}) {
     this.#kv = kv;
     this.#name = options.name ?? "shellbot";
-    this.#backoff = options.backoffSchedule ??
-      [1_000, 5_000, 10_000, 30_000, 60_000];
-    if (!this.#backoff.every((ms) => Number.isInteger(ms) && ms >= 0)) {
+    this.#backoff = options.backoffSchedule;
+    const valid = (ms: number) => Number.isInteger(ms) && ms >= 0;
+    if (this.#backoff && !this.#backoff.every(valid)) {
       throw new RangeError(
         "KvQueue: 'backoffSchedule' must hold whole milliseconds, 0 or more",
       );
@@ -186,7 +192,12 @@ export class KvQueue<T> implements EventSink<T>, AsyncDisposable {
     await retryLocked(
       () =>
         this.#kv.enqueue(envelope, {
-          backoffSchedule: this.#backoff,
+          // Drawn for each item, so items that failed together spread out.
+          backoffSchedule: this.#backoff ?? Array.from(
+            { length: REDELIVERIES },
+            (_, index) =>
+              Math.round(backoffDelay(index + 1, REDELIVERY_BACKOFF)),
+          ),
           keysIfUndelivered: [undelivered],
         }),
       options.signal,

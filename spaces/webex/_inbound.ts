@@ -1,5 +1,5 @@
 import type { DedupeStore } from "../dedupe.ts";
-import { ApiError } from "../errors.ts";
+import { isPermanentRefusal } from "../retry.ts";
 import type { Message, SpaceEvent } from "../events.ts";
 import type { Logger } from "../log.ts";
 import type { EventSink } from "../queue.ts";
@@ -199,11 +199,8 @@ async function processMessage(
     );
   } catch (error) {
     // A refusal (gone, hidden, bad id) will not change: delivering it again
-    // would not help. Only throttling and timeouts are worth a retry.
-    if (
-      error instanceof ApiError && error.status >= 400 && error.status < 500 &&
-      error.status !== 408 && error.status !== 429
-    ) {
+    // would not help.
+    if (isPermanentRefusal(error)) {
       deps.logger.info(
         `Message ${delivery.data.id} was refused (${error.status}); ignored`,
       );

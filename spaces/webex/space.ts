@@ -14,7 +14,7 @@ import {
   type SpaceOptions,
 } from "../base.ts";
 import type { Channel } from "../channel.ts";
-import { ApiError } from "../errors.ts";
+import { ApiError, PartialFailureError } from "../errors.ts";
 import type { Message } from "../events.ts";
 import {
   downloadAttachment,
@@ -58,7 +58,7 @@ export interface WebexSpaceOptions extends SpaceOptions {
   fetch?: typeof fetch;
   /**
    * Retry and timeout settings of the API client (attempts, backoff,
-   * longest Retry-After waited, header timeout).
+   * longest Retry-After waited, header timeout), in milliseconds.
    * @default the client's defaults
    */
   clientOptions?: Omit<
@@ -504,7 +504,12 @@ export class WebexSpace extends Space {
     }
   }
 
-  /** Removes the webhooks that `register` put in place. */
+  /**
+   * Removes the webhooks that `register` put in place.
+   *
+   * @throws {PartialFailureError} When some could not be removed, with each
+   * failure in `errors`; calling it again removes those.
+   */
   override async deregister(options: SignalOptions = {}): Promise<void> {
     const failures: unknown[] = [];
     // Each webhook is forgotten only once it is gone, so a deregister that
@@ -518,9 +523,9 @@ export class WebexSpace extends Space {
       }
     }
     if (failures.length > 0) {
-      throw new AggregateError(
-        failures,
+      throw new PartialFailureError(
         `Could not remove ${failures.length} webhook(s): call deregister() again`,
+        failures,
       );
     }
   }

@@ -1,0 +1,82 @@
+/**
+ * The polling loop of the {@linkcode Space} base: pull, pause, and back off
+ * after a failure under the library's one retry policy.
+ *
+ * @module
+ */
+
+import { messageOf } from "./_objects.ts";
+import type { Logger } from "./log.ts";
+import { retryDelay, sleep } from "./retry.ts";
+import type { RunningSpace, SignalOptions } from "./space_options.ts";
+
+/** What {@linkcode runLoop} needs of a space. */
+export interface Pulling {
+  readonly kind: string;
+  readonly logger: Logger;
+  readonly isSwitchedOn: boolean;
+  pull(options: SignalOptions): Promise<void>;
+}
+
+/** The backoff after failed pulls never exceeds a minute. */
+const MAX_PAUSE = 60_000;
+
+/**
+ * Pulls every `interval` ms until the signal aborts or the space is
+ * switched off. A failing pull is logged and retried after a growing pause
+ * with jitter (or the server's `retryAfter`, capped).
+ *
+ * @param interval Milliseconds between two pulls.
+ * @returns A promise that resolves (never rejects) when the loop ends.
+ */
+export async function runLoop(
+  space: Pulling,
+  interval: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  // The first pause after a failure is twice the interval, 200 ms at least.
+  const backoff = { base: 2 * Math.max(interval, 100), max: MAX_PAUSE };
+  let failures = 0;
+  while (!signal?.aborted && space.isSwitchedOn) {
+    let pause = interval;
+    try {
+      await space.pull({ signal });
+      failures = 0;
+    } catch (error) {
+      if (signal?.aborted) break;
+      failures += 1;
+      pause = retryDelay(error, failures, backoff);
+      space.logger.warn(
+        `${space.kind}.pull() failed (${messageOf(error)}); trying again in ${
+          Math.round(pause) / 1000
+        } s`,
+      );
+    }
+    if (!space.isSwitchedOn) break;
+    await sleep(pause, signal);
+  }
+}
+
+/**
+ * Runs {@linkcode runLoop} in the background, with a handle to stop it.
+ *
+ * @param run Starts the loop with the signal it must end on.
+ * @param outer A signal of the caller that also ends it.
+ */
+export function startLoop(
+  run: (signal: AbortSignal) => Promise<void>,
+  outer?: AbortSignal,
+): RunningSpace {
+  const controller = new AbortController();
+  const signal = outer
+    ? AbortSignal.any([controller.signal, outer])
+    : controller.signal;
+  const done = run(signal);
+  return {
+    done,
+    stop: async () => {
+      controller.abort();
+      await done;
+    },
+  };
+}
