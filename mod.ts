@@ -49,7 +49,11 @@ export {
   MemoryDedupeStore,
   type MemoryDedupeStoreOptions,
 } from "./spaces/dedupe.ts";
-export { signBody, verifySignature } from "./spaces/webex/signature.ts";
+export {
+  assertSignature,
+  signBody,
+  verifySignature,
+} from "./spaces/webex/signature.ts";
 export {
   type Channel,
   type ChannelInit,
