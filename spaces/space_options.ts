@@ -1,5 +1,5 @@
 /**
- * The options and requests of the {@linkcode Space} methods, shared by
+ * The options and requests of the `Space` methods, shared by
  * every space.
  *
  * @module
@@ -9,7 +9,6 @@ import type { Context } from "./context.ts";
 import type { SpaceEvent } from "./events.ts";
 import type { Logger } from "./log.ts";
 import type { EventSink } from "./queue.ts";
-import type { Space } from "./base.ts";
 
 /** Options of every space's constructor. */
 export interface SpaceOptions {
@@ -47,7 +46,7 @@ export type FileInput =
     type?: string;
   };
 
-/** What {@linkcode Space.postMessage} posts. */
+/** What `Space.postMessage` posts. */
 export interface PostMessageRequest extends SignalOptions {
   /** Id of the channel; exactly one of `id` and `person` is given. */
   id?: string;
@@ -61,7 +60,7 @@ export interface PostMessageRequest extends SignalOptions {
   file?: FileInput;
 }
 
-/** Options of {@linkcode Space.listMessages}. */
+/** Options of `Space.listMessages`. */
 export interface ListMessagesOptions extends SignalOptions {
   /** Id of the channel. */
   id: string;
@@ -83,7 +82,7 @@ export interface ParticipantsReport {
   failed: { person: string; error: unknown }[];
 }
 
-/** What {@linkcode Space.start} returns when it polls. */
+/** What `Space.start` returns when it polls. */
 export interface RunningSpace {
   /** Ends polling and resolves once the loop has ended. */
   stop(): Promise<void>;
@@ -91,7 +90,7 @@ export interface RunningSpace {
   done: Promise<void>;
 }
 
-/** Options of {@linkcode Space.start}. */
+/** Options of `Space.start`. */
 export interface StartOptions extends SignalOptions {
   /** Public URL of the webhook; without it the space polls. */
   hookUrl?: string;

@@ -145,7 +145,8 @@ Deno.test("deregister keeps the webhooks it could not remove, so a second call r
   });
   await assert.rejects(
     () => f.space.deregister(),
-    (error) => error instanceof PartialFailureError && error.errors.length === 1,
+    (error) =>
+      error instanceof PartialFailureError && error.errors.length === 1,
   );
   assert.equal(f.webex.webhooks().length, 1);
   await f.space.deregister();

@@ -1,16 +1,14 @@
 /**
- * The options of the {@linkcode WebexClient} and of its requests. Every
+ * The options of the `WebexClient` and of its requests. Every
  * duration is in milliseconds.
  *
  * @module
  */
 
 import type { Logger } from "../log.ts";
-import type { ApiError } from "../errors.ts";
-import type { WebexClient } from "./client.ts";
 
 /**
- * Options of a {@linkcode WebexClient}.
+ * Options of a `WebexClient`.
  *
  * @example Retry fewer times, and wait less for a slow server
  * ```ts
@@ -56,7 +54,7 @@ export interface WebexClientOptions {
   maxAttempts?: number;
   /**
    * Longest `Retry-After` waited for, in milliseconds. An answer asking for
-   * more is not waited for: its {@linkcode ApiError} is thrown at once, with
+   * more is not waited for: its `ApiError` is thrown at once, with
    * `retryAfter` (in ms) set so the caller can decide.
    *
    * @default {60000}
@@ -91,7 +89,7 @@ export interface WebexClientOptions {
 }
 
 /**
- * Options of one {@linkcode WebexClient} request.
+ * Options of one `WebexClient` request.
  *
  * @example Upload a stream that can be sent again after a 429
  * ```ts
