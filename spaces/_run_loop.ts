@@ -8,7 +8,11 @@
 import { messageOf } from "./_objects.ts";
 import type { Logger } from "./log.ts";
 import { retryDelay, sleep } from "./retry.ts";
-import type { RunningSpace, SignalOptions } from "./space_options.ts";
+import type {
+  RunningSpace,
+  SignalOptions,
+  StartOptions,
+} from "./space_options.ts";
 
 /** What {@linkcode runLoop} needs of a space. */
 export interface Pulling {
@@ -57,21 +61,33 @@ export async function runLoop(
   }
 }
 
+/** What {@linkcode startSpace} needs of a space. */
+export interface Startable {
+  onStart(): void | Promise<void>;
+  register(hookUrl: string, options: SignalOptions): Promise<void>;
+  run(options: SignalOptions): Promise<void>;
+}
+
 /**
- * Runs {@linkcode runLoop} in the background, with a handle to stop it.
+ * Starts a space: `onStart()`, then webhooks when `hookUrl` is given, else
+ * its `run()` loop in the background, with a handle to stop it.
  *
- * @param run Starts the loop with the signal it must end on.
- * @param outer A signal of the caller that also ends it.
+ * @returns `undefined` with a hookUrl; else a handle to stop polling.
  */
-export function startLoop(
-  run: (signal: AbortSignal) => Promise<void>,
-  outer?: AbortSignal,
-): RunningSpace {
+export async function startSpace(
+  space: Startable,
+  options: StartOptions,
+): Promise<RunningSpace | undefined> {
+  await space.onStart();
+  if (options.hookUrl) {
+    await space.register(options.hookUrl, { signal: options.signal });
+    return undefined;
+  }
   const controller = new AbortController();
-  const signal = outer
-    ? AbortSignal.any([controller.signal, outer])
+  const signal = options.signal
+    ? AbortSignal.any([controller.signal, options.signal])
     : controller.signal;
-  const done = run(signal);
+  const done = space.run({ signal });
   return {
     done,
     stop: async () => {

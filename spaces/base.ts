@@ -7,7 +7,7 @@
 
 import { collectMessages, postRequestOf } from "./_messages.ts";
 import { forEachPerson } from "./_participants.ts";
-import { runLoop, startLoop } from "./_run_loop.ts";
+import { runLoop, startSpace } from "./_run_loop.ts";
 import type { Channel } from "./channel.ts";
 import { Context, type Settings } from "./context.ts";
 import { SpacesError } from "./errors.ts";
@@ -372,20 +372,14 @@ export class Space {
    * @param options The webhook URL, and a signal that stops polling.
    * @returns `undefined` with a hookUrl; else a handle to stop polling.
    */
-  async start(options: StartOptions = {}): Promise<RunningSpace | undefined> {
-    await this.onStart();
-    if (options.hookUrl) {
-      await this.register(options.hookUrl, { signal: options.signal });
-      return undefined;
-    }
-    return startLoop((signal) => this.run({ signal }), options.signal);
+  start(options: StartOptions = {}): Promise<RunningSpace | undefined> {
+    return startSpace(this, options);
   }
 
   /**
    * Tells whether two ids name the same object. Back ends whose ids have
    * several spellings (Webex) override it.
-   * @param a An id.
-   * @param b Another id.
+   * @param a An id; `b`, another.
    * @returns True when both name the same object.
    */
   isSameId(a: string, b: string): boolean {
