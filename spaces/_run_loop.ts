@@ -7,7 +7,7 @@
 
 import { messageOf } from "./_objects.ts";
 import type { Logger } from "./log.ts";
-import { retryDelay, sleep } from "./retry.ts";
+import { MAX_RETRY_DELAY, retryDelay, sleep } from "./retry.ts";
 import type {
   RunningSpace,
   SignalOptions,
@@ -21,9 +21,6 @@ export interface Pulling {
   readonly isSwitchedOn: boolean;
   pull(options: SignalOptions): Promise<void>;
 }
-
-/** The backoff after failed pulls never exceeds a minute. */
-const MAX_PAUSE = 60_000;
 
 /**
  * Pulls every `interval` ms until the signal aborts or the space is
@@ -39,7 +36,7 @@ export async function runLoop(
   signal?: AbortSignal,
 ): Promise<void> {
   // The first pause after a failure is twice the interval, 200 ms at least.
-  const backoff = { base: 2 * Math.max(interval, 100), max: MAX_PAUSE };
+  const backoff = { base: 2 * Math.max(interval, 100), max: MAX_RETRY_DELAY };
   let failures = 0;
   while (!signal?.aborted && space.isSwitchedOn) {
     let pause = interval;

@@ -6,7 +6,7 @@
 
 import type { Space } from "./base.ts";
 import { SpacesError } from "./errors.ts";
-import { isTransient, retrying } from "./retry.ts";
+import { isTransient, MAX_RETRY_DELAY, retrying } from "./retry.ts";
 import type { SpaceEvent } from "./events.ts";
 import type { EventSink } from "./queue.ts";
 import { messageOf } from "./_objects.ts";
@@ -100,7 +100,7 @@ export function botSink(
 ): EventSink<SpaceEvent> {
   const spaceOf = typeof space === "function" ? space : () => space;
   const retries = options.retries ?? 2;
-  const backoff = { base: options.backoff ?? 1_000, max: 60_000 };
+  const backoff = { base: options.backoff ?? 1_000, max: MAX_RETRY_DELAY };
   return {
     async put(event) {
       try {

@@ -36,8 +36,11 @@ export const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([
   504,
 ]);
 
-/** Longest wait taken on a server's `Retry-After`, in ms: one minute. */
-export const MAX_RETRY_AFTER = 60_000;
+/**
+ * Longest wait between two attempts, in ms: one minute. It caps the
+ * backoffs of bots and polling, and the `Retry-After` a caller waits for.
+ */
+export const MAX_RETRY_DELAY = 60_000;
 
 /**
  * Tells whether an answer with `status` to `method` may be sent again.
@@ -213,7 +216,7 @@ export function backoffDelay(
  * @param retry 1 for the first retry, 2 for the second, ...
  * @param backoff The backoff when the server said nothing.
  * @param options `maxRetryAfter`, the cap on the server's wait (default
- * {@linkcode MAX_RETRY_AFTER}); `random`, the jitter source.
+ * {@linkcode MAX_RETRY_DELAY}); `random`, the jitter source.
  * @returns Milliseconds to wait.
  *
  * @example
@@ -233,7 +236,7 @@ export function retryDelay(
 ): number {
   const after = error instanceof ApiError ? error.retryAfter : undefined;
   if (after !== undefined) {
-    return Math.min(after, options.maxRetryAfter ?? MAX_RETRY_AFTER);
+    return Math.min(after, options.maxRetryAfter ?? MAX_RETRY_DELAY);
   }
   return backoffDelay(retry, backoff, options.random);
 }

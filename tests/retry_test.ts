@@ -7,7 +7,7 @@ import {
   isPermanentRefusal,
   isRetryableStatus,
   isTransient,
-  MAX_RETRY_AFTER,
+  MAX_RETRY_DELAY,
   parseRetryAfter,
   raceAbort,
   retryDelay,
@@ -83,8 +83,8 @@ Deno.test("parseRetryAfter reads seconds and HTTP dates, in ms", () => {
 
 Deno.test("parseRetryAfter caps the wait when asked", () => {
   const now = Date.parse("Wed, 21 Oct 2015 07:28:00 GMT");
-  assert.equal(parseRetryAfter("3600", { max: MAX_RETRY_AFTER }), 60_000);
-  assert.equal(parseRetryAfter("30", { max: MAX_RETRY_AFTER }), 30_000);
+  assert.equal(parseRetryAfter("3600", { max: MAX_RETRY_DELAY }), 60_000);
+  assert.equal(parseRetryAfter("30", { max: MAX_RETRY_DELAY }), 30_000);
   assert.equal(
     parseRetryAfter("Thu, 22 Oct 2015 07:28:00 GMT", { now, max: 5_000 }),
     5_000,

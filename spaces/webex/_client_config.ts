@@ -6,7 +6,7 @@
  */
 
 import { type Logger, quietLogger } from "../log.ts";
-import { type Backoff, MAX_RETRY_AFTER } from "../retry.ts";
+import { type Backoff, MAX_RETRY_DELAY } from "../retry.ts";
 import { ApiUrl } from "./_api_url.ts";
 import type { WebexClientOptions } from "./client_options.ts";
 
@@ -58,7 +58,7 @@ export function clientConfig(
     maxRetryAfter: checkNumber(
       "maxRetryAfter",
       options.maxRetryAfter,
-      MAX_RETRY_AFTER,
+      MAX_RETRY_DELAY,
       0,
     ),
     backoff: {
