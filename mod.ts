@@ -49,7 +49,11 @@ export {
   MemoryDedupeStore,
   type MemoryDedupeStoreOptions,
 } from "./spaces/dedupe.ts";
-export { signBody, verifySignature } from "./spaces/webex/signature.ts";
+export {
+  assertSignature,
+  signBody,
+  verifySignature,
+} from "./spaces/webex/signature.ts";
 export {
   type Channel,
   type ChannelInit,
@@ -66,6 +70,8 @@ export {
   type ApiErrorDetails,
   ConfigurationError,
   NetworkError,
+  type NetworkErrorDetails,
+  PartialFailureError,
   SignatureError,
   SpacesError,
 } from "./spaces/errors.ts";

@@ -7,10 +7,13 @@
  * @module
  */
 
-import { sleep } from "./_sleep.ts";
+import { retrying } from "./retry.ts";
 
 /** Attempts of one operation, the first included. */
 const ATTEMPTS = 30;
+
+/** A few milliseconds, growing to 50: a lock is held for a moment only. */
+const BACKOFF = { base: 5, max: 50 };
 
 /**
  * Runs `operation` again while it fails because the file is locked by
@@ -20,21 +23,17 @@ const ATTEMPTS = 30;
  * @param signal Ends the waits; the operation's last error is thrown.
  * @returns What the operation returned.
  */
-export async function retryLocked<T>(
+export function retryLocked<T>(
   operation: () => Promise<T>,
   signal?: AbortSignal,
 ): Promise<T> {
-  for (let attempt = 1;; attempt++) {
-    try {
-      return await operation();
-    } catch (error) {
-      if (attempt >= ATTEMPTS || !isLocked(error) || signal?.aborted) {
-        throw error;
-      }
-      // Random, so that two processes that collided do not collide again.
-      await sleep(2 + Math.random() * Math.min(attempt, 10) * 5, signal);
-    }
-  }
+  // Jitter, so that two processes that collided do not collide again.
+  return retrying(operation, {
+    attempts: ATTEMPTS,
+    when: isLocked,
+    backoff: BACKOFF,
+    signal,
+  });
 }
 
 function isLocked(error: unknown): boolean {

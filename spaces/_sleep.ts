@@ -1,22 +1,96 @@
 /**
+ * Waits that an abort ends: the one way every loop and backoff of the
+ * library waits. `retry.ts` re-exports them.
+ *
+ * @module
+ */
+
+/**
+ * Waits for `promise`, or rejects with `signal.reason` as soon as the signal
+ * aborts; the listener is removed however the wait ends. The promise itself
+ * goes on.
+ *
+ * @param promise What to wait for.
+ * @param signal Ends the wait.
+ * @returns What the promise gave.
+ *
+ * @example
+ * ```ts
+ * import { abortable } from "./retry.ts";
+ *
+ * const never = new Promise<void>(() => {});
+ * const reason = new Error("stop");
+ * await abortable(never, AbortSignal.abort(reason)).catch((error) => console.log(error === reason)); // true
+ * ```
+ */
+export async function abortable<T>(
+  promise: Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  if (!signal) return await promise;
+  signal.throwIfAborted();
+  const aborted = Promise.withResolvers<never>();
+  const onAbort = () => aborted.reject(signal.reason);
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    return await Promise.race([promise, aborted.promise]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+}
+
+/**
+ * Waits for `promise`, or gives `undefined` as soon as the signal aborts,
+ * for loops that end on an abort rather than fail.
+ *
+ * @param promise What to wait for; it goes on after an abort.
+ * @param signal Ends the wait.
+ * @returns What the promise gave, or `undefined` on abort.
+ *
+ * @example
+ * ```ts
+ * import { raceAbort } from "./retry.ts";
+ *
+ * console.log(await raceAbort(new Promise(() => {}), AbortSignal.abort())); // undefined
+ * ```
+ */
+export function raceAbort<T>(
+  promise: Promise<T>,
+  signal?: AbortSignal,
+): Promise<T | undefined> {
+  return abortable(promise, signal).catch((error) => {
+    if (signal?.aborted) return undefined;
+    throw error;
+  });
+}
+
+/**
  * Waits `ms` milliseconds, or rejects with `signal.reason` as soon as the
- * signal aborts. The timer and the listener are removed however the wait
- * ends, so neither outlives it.
+ * signal aborts. Neither the timer nor the listener outlives the wait.
+ *
+ * @param ms How long to wait.
+ * @param signal Ends the wait.
+ *
+ * @example
+ * ```ts
+ * import { abortableSleep } from "./retry.ts";
+ *
+ * await abortableSleep(1);
+ * ```
  */
 export async function abortableSleep(
   ms: number,
   signal?: AbortSignal,
 ): Promise<void> {
   signal?.throwIfAborted();
-  const { promise, resolve, reject } = Promise.withResolvers<void>();
-  const timer = setTimeout(resolve, Math.max(0, ms));
-  const onAbort = () => reject(signal?.reason);
-  signal?.addEventListener("abort", onAbort, { once: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const elapsed = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, ms));
+  });
   try {
-    await promise;
+    await abortable(elapsed, signal);
   } finally {
     clearTimeout(timer);
-    signal?.removeEventListener("abort", onAbort);
   }
 }
 
@@ -24,7 +98,16 @@ export async function abortableSleep(
  * Waits `ms` milliseconds, or less when the signal aborts, for loops that
  * end on an abort rather than fail.
  *
+ * @param ms How long to wait.
+ * @param signal Ends the wait early.
  * @returns True when the whole wait elapsed, false when it was aborted.
+ *
+ * @example
+ * ```ts
+ * import { sleep } from "./retry.ts";
+ *
+ * console.log(await sleep(60_000, AbortSignal.abort())); // false
+ * ```
  */
 export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
   return abortableSleep(ms, signal).then(() => true, () => false);

@@ -5,101 +5,26 @@
  * @module
  */
 
-import { listOf, requireText } from "./_arguments.ts";
-import { sleep } from "./_sleep.ts";
-import { messageOf } from "./_objects.ts";
+import { collectMessages, postRequestOf } from "./_messages.ts";
+import { forEachPerson } from "./_participants.ts";
+import { runLoop, startSpace } from "./_run_loop.ts";
 import type { Channel } from "./channel.ts";
 import { Context, type Settings } from "./context.ts";
-import { ApiError, SpacesError } from "./errors.ts";
+import { SpacesError } from "./errors.ts";
 import type { Message, SpaceEvent } from "./events.ts";
 import { type Logger, quietLogger } from "./log.ts";
 import { EventQueue, type EventSink } from "./queue.ts";
+import type {
+  ListMessagesOptions,
+  ParticipantsReport,
+  PostMessageRequest,
+  RunningSpace,
+  SignalOptions,
+  SpaceOptions,
+  StartOptions,
+} from "./space_options.ts";
 
-/** Options of every space's constructor. */
-export interface SpaceOptions {
-  /** The settings. @default a new, empty Context */
-  context?: Context;
-  /** Where inbound events go. @default a new EventQueue */
-  ears?: EventSink<SpaceEvent>;
-  /** Where audit events go. @default a new EventQueue */
-  fan?: EventSink<SpaceEvent>;
-  /** Where log lines go. @default quietLogger */
-  logger?: Logger;
-  /** Options of subclasses, passed on to `onInit`. */
-  [extra: string]: unknown;
-}
-
-/** The last argument of every async method: a way to cancel. */
-export interface SignalOptions {
-  /** Cancels the operation. */
-  signal?: AbortSignal;
-}
-
-/** A file to attach to a message. */
-export type FileInput =
-  | string
-  | URL
-  | Blob
-  | {
-    /** File name shown to readers. */
-    name: string;
-    /** The bytes, read once. */
-    stream: ReadableStream<Uint8Array>;
-    /** Size in bytes, when known. */
-    size?: number;
-    /** Media type. @default "application/octet-stream" */
-    type?: string;
-  };
-
-/** What {@linkcode Space.postMessage} posts. */
-export interface PostMessageRequest extends SignalOptions {
-  /** Id of the channel; exactly one of `id` and `person` is given. */
-  id?: string;
-  /** E-mail address of a person, for a direct message. */
-  person?: string;
-  /** Plain text. */
-  text?: string;
-  /** Rich content: markdown on Webex. */
-  content?: string;
-  /** A local path, an `https:` URL, a Blob or File, or a named stream. */
-  file?: FileInput;
-}
-
-/** Options of {@linkcode Space.listMessages}. */
-export interface ListMessagesOptions extends SignalOptions {
-  /** Id of the channel. */
-  id: string;
-  /** How many messages at most. @default 10 */
-  quantity?: number;
-  /** Stop before this message (it is not included). */
-  stopId?: string;
-  /** Stop at the first message strictly older than this ISO stamp or Date. */
-  upTo?: string | Date;
-  /** Keep only messages with an attachment. @default false */
-  withAttachment?: boolean;
-}
-
-/** What the plural participant methods did, person by person. */
-export interface ParticipantsReport {
-  /** Persons added or removed. */
-  succeeded: string[];
-  /** Persons that failed, with the reason. */
-  failed: { person: string; error: unknown }[];
-}
-
-/** What {@linkcode Space.start} returns when it polls. */
-export interface RunningSpace {
-  /** Ends polling and resolves once the loop has ended. */
-  stop(): Promise<void>;
-  /** Resolves when polling ends, whatever the reason. */
-  done: Promise<void>;
-}
-
-/** Options of {@linkcode Space.start}. */
-export interface StartOptions extends SignalOptions {
-  /** Public URL of the webhook; without it the space polls. */
-  hookUrl?: string;
-}
+export type * from "./space_options.ts";
 
 /**
  * The base of every space: a chat back end holding channels where persons
@@ -108,6 +33,7 @@ export interface StartOptions extends SignalOptions {
  * Subclasses provide the back-end methods (`connect`, `create`, `walkMessages`,
  * `sendMessage`, ...); the base gives the lifecycle, argument rules,
  * `listMessages`, the plural participant methods and the polling loop.
+ * Every async method takes {@linkcode SignalOptions} last, to cancel it.
  *
  * @example Poll a space until it switches itself off
  * ```ts
@@ -143,7 +69,6 @@ export class Space {
 
   /**
    * Stores the context, queues and logger, then calls `onInit(options)`.
-   *
    * @param options Context, queues, logger and subclass options.
    */
   constructor(options: SpaceOptions = {}) {
@@ -162,7 +87,6 @@ export class Space {
   /**
    * Called by the constructor with its options: the place for a subclass's
    * own set-up (field initialisers of a subclass run after it).
-   *
    * @param _options The constructor's options.
    */
   onInit(_options: SpaceOptions): void {}
@@ -177,7 +101,6 @@ export class Space {
 
   /**
    * Applies settings, then checks them.
-   *
    * @param settings Nested or dotted settings.
    * @throws {ConfigurationError} When a setting is missing or invalid.
    */
@@ -188,14 +111,12 @@ export class Space {
 
   /**
    * Validates this space's settings; subclasses extend it.
-   *
    * @throws {ConfigurationError} When a setting is missing or invalid.
    */
   check(): void {}
 
   /**
    * The title for the space's channel.
-   *
    * @returns `space.title`, else the default title.
    */
   configuredTitle(): string {
@@ -205,170 +126,102 @@ export class Space {
     );
   }
 
-  /**
-   * Connects to the back end. The base has nothing to connect.
-   *
-   * @param _options A signal to cancel.
-   */
-  async connect(_options: SignalOptions = {}): Promise<void> {}
+  /** Connects to the back end. The base has nothing to connect. */
+  async connect(_options?: SignalOptions): Promise<void> {}
 
   /**
-   * Creates a channel.
-   *
+   * Creates a channel, and returns it.
    * @param _title Title of the new channel.
    * @param _options Back-end options and a signal.
-   * @returns The new channel.
    */
   create(
     _title: string,
-    _options: SignalOptions & Record<string, unknown> = {},
+    _options?: SignalOptions & Record<string, unknown>,
   ): Promise<Channel> {
     return this.#missing("create");
   }
 
   /**
-   * Finds a channel by id.
-   *
+   * Finds a channel by id: the channel, or `undefined`.
    * @param _id Id of the channel.
-   * @param _options A signal to cancel.
-   * @returns The channel, or `undefined`.
    */
-  getById(
-    _id: string,
-    _options: SignalOptions = {},
-  ): Promise<Channel | undefined> {
+  getById(_id: string, _options?: SignalOptions): Promise<Channel | undefined> {
     return this.#missing("getById");
   }
 
   /**
-   * Finds a group channel by its exact title.
-   *
+   * Finds a group channel by its exact title: it, or `undefined`.
    * @param _title Title of the channel.
-   * @param _options A signal to cancel.
-   * @returns The channel, or `undefined`.
    */
   getByTitle(
     _title: string,
-    _options: SignalOptions = {},
+    _options?: SignalOptions,
   ): Promise<Channel | undefined> {
     return this.#missing("getByTitle");
   }
 
   /**
-   * Finds the direct channel with a person.
-   *
+   * Finds the direct channel with a person: it, or `undefined`.
    * @param _label Name or e-mail address of the person.
-   * @param _options A signal to cancel.
-   * @returns The channel, or `undefined`.
    */
   getByPerson(
     _label: string,
-    _options: SignalOptions = {},
+    _options?: SignalOptions,
   ): Promise<Channel | undefined> {
     return this.#missing("getByPerson");
   }
 
   /**
    * Saves a changed channel (its title).
-   *
    * @param _channel The channel with its new title.
-   * @param _options A signal to cancel.
    */
-  update(_channel: Channel, _options: SignalOptions = {}): Promise<void> {
+  update(_channel: Channel, _options?: SignalOptions): Promise<void> {
     return this.#missing("update");
   }
 
   /**
    * Deletes (or archives) a channel.
-   *
    * @param _id Id of the channel.
-   * @param _options A signal to cancel.
    */
-  delete(_id: string, _options: SignalOptions = {}): Promise<void> {
+  delete(_id: string, _options?: SignalOptions): Promise<void> {
     return this.#missing("delete");
   }
 
   /**
-   * Lists group channels.
-   *
+   * Lists the group channels.
    * @param _options How many at most, and a signal.
-   * @returns The channels.
    */
   listGroupChannels(
-    _options: SignalOptions & { quantity?: number } = {},
+    _options?: SignalOptions & { quantity?: number },
   ): Promise<Channel[]> {
     return this.#missing("listGroupChannels");
   }
 
   /**
    * Walks the messages of a channel, newest first, fetching lazily.
-   *
    * @param _id Id of the channel.
-   * @param _options A signal to cancel.
    * @returns The messages as an async iterable.
    */
-  walkMessages(
-    _id: string,
-    _options: SignalOptions = {},
-  ): AsyncIterable<Message> {
-    throw this.#notImplemented("walkMessages");
+  walkMessages(_id: string, _options?: SignalOptions): AsyncIterable<Message> {
+    throw notImplemented(this, "walkMessages");
   }
 
   /**
    * Lists recent messages of a channel, newest first.
-   *
    * @param options The channel and when to stop.
    * @returns At most `quantity` messages.
    * @throws {TypeError} When `id` is empty.
    * @throws {RangeError} When `quantity` is not a positive integer or
    * `upTo` is not a date.
    */
-  async listMessages(options: ListMessagesOptions): Promise<Message[]> {
-    const id = requireText(options?.id, "listMessages", "id");
-    const quantity = options.quantity ?? 10;
-    if (!Number.isInteger(quantity) || quantity < 1) {
-      throw new RangeError(
-        `listMessages() needs a positive whole quantity, got ${quantity}`,
-      );
-    }
-    const limit = options.upTo === undefined
-      ? undefined
-      : new Date(options.upTo).getTime();
-    if (Number.isNaN(limit)) {
-      throw new RangeError(
-        `listMessages() needs upTo as an ISO date or a Date, got ${options.upTo}`,
-      );
-    }
-    const budget = 10 * quantity;
-    let skipped = 0;
-    const messages: Message[] = [];
-    for await (
-      const message of this.walkMessages(id, { signal: options.signal })
-    ) {
-      if (
-        options.stopId && message.id &&
-        this.isSameId(message.id, options.stopId)
-      ) break;
-      if (
-        limit !== undefined && message.stamp &&
-        new Date(message.stamp).getTime() < limit
-      ) break;
-      if (options.withAttachment && !message.url) {
-        if (++skipped > budget) break;
-        continue;
-      }
-      messages.push(message);
-      if (messages.length >= quantity) break;
-    }
-    return messages;
+  listMessages(options: ListMessagesOptions): Promise<Message[]> {
+    return collectMessages(this, options);
   }
 
   /**
    * Posts a message to a channel, or directly to a person.
-   *
    * @param target A channel id, or a person's e-mail address (it contains `@`).
    * @param text The text to post.
-   * @param options A signal to cancel.
    * @returns The posted message.
    * @throws {TypeError} When the target or the content is missing.
    */
@@ -379,7 +232,6 @@ export class Space {
   ): Promise<Message>;
   /**
    * Posts a message described by a request.
-   *
    * @param request Exactly one of `id` and `person`, and text, content or a file.
    * @returns The posted message.
    * @throws {TypeError} When the destination is not exactly one, or there is
@@ -391,39 +243,12 @@ export class Space {
     text?: string,
     options: SignalOptions = {},
   ): Promise<Message> {
-    let request: PostMessageRequest;
-    if (typeof target === "string") {
-      requireText(target, "postMessage", "channel id or person");
-      request = target.includes("@")
-        ? { person: target, text, signal: options.signal }
-        : { id: target, text, signal: options.signal };
-    } else if (typeof target === "object" && target !== null) {
-      request = target;
-    } else {
-      throw new TypeError(
-        "postMessage() needs a channel id, a person or a request object",
-      );
-    }
-    const destinations = [request.id, request.person].filter((value) =>
-      value !== undefined && value !== ""
-    );
-    if (destinations.length !== 1) {
-      throw new TypeError(
-        "postMessage() needs exactly one of 'id' (a channel) or 'person' (an e-mail address)",
-      );
-    }
-    if (!request.text && !request.content && request.file === undefined) {
-      throw new TypeError(
-        "postMessage() has nothing to post: give text, content or a file",
-      );
-    }
-    return this.sendMessage(request);
+    return this.sendMessage(postRequestOf(target, text, options));
   }
 
   /**
    * Sends a message whose arguments {@linkcode Space.postMessage} checked:
    * the one method a subclass implements to post.
-   *
    * @param _request Exactly one destination, and something to post.
    * @returns The posted message.
    */
@@ -433,41 +258,31 @@ export class Space {
 
   /**
    * Lists the e-mail addresses of a channel's participants, bot excluded.
-   *
    * @param _id Id of the channel.
-   * @param _options A signal to cancel.
-   * @returns The addresses.
    */
-  listParticipants(
-    _id: string,
-    _options: SignalOptions = {},
-  ): Promise<string[]> {
+  listParticipants(_id: string, _options?: SignalOptions): Promise<string[]> {
     return this.#missing("listParticipants");
   }
 
   /**
    * Adds a person to a channel.
-   *
    * @param _id Id of the channel.
    * @param _person E-mail address of the person.
    * @param _isModerator Make the person a moderator.
-   * @param _options A signal to cancel.
    */
   addParticipant(
     _id: string,
     _person: string,
     _isModerator = false,
-    _options: SignalOptions = {},
+    _options?: SignalOptions,
   ): Promise<void> {
     return this.#missing("addParticipant");
   }
 
   /**
    * Adds persons to a channel, going on past a person that fails.
-   *
    * @param id Id of the channel.
    * @param persons E-mail addresses, as a list or a comma-separated string.
-   * @param options A signal to cancel.
    * @returns Who was added and who failed, with the reason.
    */
   addParticipants(
@@ -475,34 +290,28 @@ export class Space {
     persons: Iterable<string> | string,
     options: SignalOptions = {},
   ): Promise<ParticipantsReport> {
-    return this.#forEachPerson(
-      "add",
-      persons,
-      (person) => this.addParticipant(id, person, false, options),
-    );
+    const add = (person: string) =>
+      this.addParticipant(id, person, false, options);
+    return forEachPerson("add", persons, this.logger, add);
   }
 
   /**
    * Removes a person from a channel.
-   *
    * @param _id Id of the channel.
    * @param _person E-mail address of the person.
-   * @param _options A signal to cancel.
    */
   removeParticipant(
     _id: string,
     _person: string,
-    _options: SignalOptions = {},
+    _options?: SignalOptions,
   ): Promise<void> {
     return this.#missing("removeParticipant");
   }
 
   /**
    * Removes persons from a channel, going on past a person that fails.
-   *
    * @param id Id of the channel.
    * @param persons E-mail addresses, as a list or a comma-separated string.
-   * @param options A signal to cancel.
    * @returns Who was removed and who failed, with the reason.
    */
   removeParticipants(
@@ -510,33 +319,24 @@ export class Space {
     persons: Iterable<string> | string,
     options: SignalOptions = {},
   ): Promise<ParticipantsReport> {
-    return this.#forEachPerson(
-      "remove",
-      persons,
-      (person) => this.removeParticipant(id, person, options),
-    );
+    const remove = (person: string) =>
+      this.removeParticipant(id, person, options);
+    return forEachPerson("remove", persons, this.logger, remove);
   }
 
   /**
    * Registers webhooks at the back end.
-   *
    * @param _hookUrl Public URL where the back end posts events.
-   * @param _options A signal to cancel.
    */
-  register(_hookUrl: string, _options: SignalOptions = {}): Promise<void> {
+  register(_hookUrl: string, _options?: SignalOptions): Promise<void> {
     return this.#missing("register");
   }
 
-  /**
-   * Removes the webhooks that `register` made. The base has none.
-   *
-   * @param _options A signal to cancel.
-   */
-  async deregister(_options: SignalOptions = {}): Promise<void> {}
+  /** Removes the webhooks that `register` made. The base has none. */
+  async deregister(_options?: SignalOptions): Promise<void> {}
 
   /**
    * Processes one inbound delivery.
-   *
    * @param _input The HTTP request, or its parsed JSON.
    * @returns The HTTP answer to give.
    */
@@ -544,12 +344,8 @@ export class Space {
     return this.#missing("webhook");
   }
 
-  /**
-   * Fetches what is new and puts it on `ears`.
-   *
-   * @param _options A signal to cancel.
-   */
-  pull(_options: SignalOptions = {}): Promise<void> {
+  /** Fetches what is new and puts it on `ears`. */
+  pull(_options?: SignalOptions): Promise<void> {
     return this.#missing("pull");
   }
 
@@ -562,112 +358,41 @@ export class Space {
    * Pulls every `PULL_INTERVAL` seconds until the signal aborts or
    * `general.switch` is not `"on"`. A failing pull is logged and retried
    * after a growing pause (or the server's `retryAfter`).
-   *
    * @param options A signal that ends the loop.
    * @returns A promise that resolves (never rejects) when the loop ends.
    */
   async run(options: SignalOptions = {}): Promise<void> {
-    const { signal } = options;
-    const interval = (this.constructor as typeof Space).PULL_INTERVAL * 1000;
-    let failures = 0;
-    while (!signal?.aborted && this.isSwitchedOn) {
-      let pause = interval;
-      try {
-        await this.pull({ signal });
-        failures = 0;
-      } catch (error) {
-        if (signal?.aborted) break;
-        failures += 1;
-        pause = pauseAfterFailure(error, interval, failures);
-        this.logger.warn(
-          `${this.kind}.pull() failed (${messageOf(error)}); trying again in ${
-            Math.round(pause) / 1000
-          } s`,
-        );
-      }
-      if (!this.isSwitchedOn) break;
-      await sleep(pause, signal);
-    }
+    const seconds = (this.constructor as typeof Space).PULL_INTERVAL;
+    await runLoop(this, seconds * 1000, options.signal);
   }
 
   /**
    * Starts the space: `onStart()`, then webhooks when `hookUrl` is given,
    * else polling in the background.
-   *
    * @param options The webhook URL, and a signal that stops polling.
    * @returns `undefined` with a hookUrl; else a handle to stop polling.
    */
-  async start(options: StartOptions = {}): Promise<RunningSpace | undefined> {
-    await this.onStart();
-    if (options.hookUrl) {
-      await this.register(options.hookUrl, { signal: options.signal });
-      return undefined;
-    }
-    const controller = new AbortController();
-    const signal = options.signal
-      ? AbortSignal.any([controller.signal, options.signal])
-      : controller.signal;
-    const done = this.run({ signal });
-    return {
-      done,
-      stop: async () => {
-        controller.abort();
-        await done;
-      },
-    };
+  start(options: StartOptions = {}): Promise<RunningSpace | undefined> {
+    return startSpace(this, options);
   }
 
   /**
    * Tells whether two ids name the same object. Back ends whose ids have
    * several spellings (Webex) override it.
-   *
-   * @param a An id.
-   * @param b Another id.
+   * @param a An id; `b`, another.
    * @returns True when both name the same object.
    */
   isSameId(a: string, b: string): boolean {
     return a === b;
   }
 
-  async #forEachPerson(
-    verb: string,
-    persons: Iterable<string> | string,
-    action: (person: string) => Promise<void>,
-  ): Promise<ParticipantsReport> {
-    const report: ParticipantsReport = { succeeded: [], failed: [] };
-    const list = typeof persons === "string" ? listOf(persons) : [...persons];
-    for (const person of list) {
-      try {
-        await action(person);
-        report.succeeded.push(person);
-      } catch (error) {
-        report.failed.push({ person, error });
-        this.logger.warn(
-          `Could not ${verb} participant ${person}: ${messageOf(error)}`,
-        );
-      }
-    }
-    return report;
-  }
-
-  #notImplemented(method: string): SpacesError {
-    return new SpacesError(
-      `${this.kind} does not implement ${method}(): use a space type that provides it, such as 'local' or 'webex'`,
-    );
-  }
-
   #missing(method: string): Promise<never> {
-    return Promise.reject(this.#notImplemented(method));
+    return Promise.reject(notImplemented(this, method));
   }
 }
 
-function pauseAfterFailure(
-  error: unknown,
-  interval: number,
-  failures: number,
-): number {
-  if (error instanceof ApiError && error.retryAfter !== undefined) {
-    return Math.min(error.retryAfter * 1000, 60_000);
-  }
-  return Math.min(Math.max(interval, 100) * 2 ** failures, 60_000);
+function notImplemented(space: Space, method: string): SpacesError {
+  return new SpacesError(
+    `${space.kind} does not implement ${method}(): use a space type that provides it, such as 'local' or 'webex'`,
+  );
 }

@@ -5,9 +5,8 @@
  */
 
 import type { Space } from "./base.ts";
-import { ApiError, NetworkError, SpacesError } from "./errors.ts";
-import { sleep } from "./_sleep.ts";
-import { TRANSIENT_STATUSES } from "./webex/_retry.ts";
+import { SpacesError } from "./errors.ts";
+import { isTransient, MAX_RETRY_DELAY, retrying } from "./retry.ts";
 import type { SpaceEvent } from "./events.ts";
 import type { EventSink } from "./queue.ts";
 import { messageOf } from "./_objects.ts";
@@ -101,33 +100,30 @@ export function botSink(
 ): EventSink<SpaceEvent> {
   const spaceOf = typeof space === "function" ? space : () => space;
   const retries = options.retries ?? 2;
-  const backoff = (options.backoff ?? 1) * 1000;
+  const backoff = { base: options.backoff ?? 1_000, max: MAX_RETRY_DELAY };
   return {
     async put(event) {
-      for (let attempt = 0;; attempt++) {
-        try {
-          return await bot(event, spaceOf());
-        } catch (error) {
-          if (isTransient(error) && attempt < retries) {
-            const wait =
-              error instanceof ApiError && error.retryAfter !== undefined
-                ? error.retryAfter * 1000
-                : backoff * 2 ** attempt;
+      try {
+        return await retrying(() => bot(event, spaceOf()), {
+          attempts: retries + 1,
+          // The bot runs again as a whole, deciding afresh what to send.
+          when: (error) => isTransient(error),
+          backoff,
+          signal: options.signal,
+          onRetry: (error, wait) =>
             spaceOf().logger.warn(
               `The bot failed on a ${event.type} event (${
-                (error as Error).message
-              }); trying again in ${wait / 1000} s`,
-            );
-            if (await sleep(Math.min(wait, 60_000), options.signal)) continue;
-          }
-          spaceOf().logger.error(
-            `The bot failed on a ${event.type} event: ${
-              error instanceof Error ? error.stack ?? error.message : error
-            }`,
-          );
-          if (options.rethrow) throw error;
-          return;
-        }
+                messageOf(error)
+              }); trying again in ${Math.round(wait) / 1000} s`,
+            ),
+        });
+      } catch (error) {
+        spaceOf().logger.error(
+          `The bot failed on a ${event.type} event: ${
+            error instanceof Error ? error.stack ?? error.message : error
+          }`,
+        );
+        if (options.rethrow) throw error;
       }
     },
   };
@@ -143,7 +139,11 @@ export interface BotSinkOptions {
    * @default 2
    */
   retries?: number;
-  /** Seconds before the first retry, doubled each time. @default 1 */
+  /**
+   * Milliseconds before the first retry, doubled each time up to a minute,
+   * of which a random half is kept. A `retryAfter` of the error wins.
+   * @default 1_000
+   */
   backoff?: number;
   /**
    * Throw the bot's last error instead of logging it only, so that a
@@ -153,15 +153,6 @@ export interface BotSinkOptions {
   rethrow?: boolean;
   /** Ends the waits between retries (the last error is then thrown). */
   signal?: AbortSignal;
-}
-
-function isTransient(error: unknown): boolean {
-  if (error instanceof NetworkError) return true;
-  // The client's transient statuses, plus 429 and any other 5xx: a whole
-  // handler may run again where a single POST may not be sent again.
-  return error instanceof ApiError &&
-    (error.status === 429 || TRANSIENT_STATUSES.has(error.status) ||
-      error.status >= 500);
 }
 
 /**

@@ -76,14 +76,19 @@ export interface ApiErrorDetails {
   method: string;
   /** Path of the request below the API URL, without the host. */
   path: string;
-  /** Webex's tracking id of the request, which its support asks for. */
+  /** The service's tracking id of the request, which its support asks for. */
   trackingId?: string;
-  /** Seconds the server asked to wait before trying again (429, 423, 503). */
+  /**
+   * Milliseconds the server asked to wait before trying again (429, 423,
+   * 503), from its `Retry-After` header.
+   */
   retryAfter?: number;
   /** The message the server gave, when there was one. */
   serverMessage?: string;
   /** The underlying error, when there is one. */
   cause?: unknown;
+  /** The service that answered, such as `Webex`, named in the message. */
+  service?: string;
 }
 
 /**
@@ -104,12 +109,14 @@ export class ApiError extends SpacesError {
   readonly method: string;
   /** Path of the request below the API URL. */
   readonly path: string;
-  /** Webex's tracking id, for support. */
+  /** The service's tracking id, for support. */
   readonly trackingId?: string;
-  /** Seconds the server asked to wait before trying again. */
+  /** Milliseconds the server asked to wait before trying again. */
   readonly retryAfter?: number;
   /** The message the server gave, when there was one. */
   readonly serverMessage?: string;
+  /** The service that answered, such as `Webex`, when it was given. */
+  readonly service?: string;
 
   /**
    * Makes an API error from what the server answered.
@@ -121,6 +128,7 @@ export class ApiError extends SpacesError {
     this.status = details.status;
     this.method = details.method;
     this.path = details.path;
+    if (details.service !== undefined) this.service = details.service;
     if (details.trackingId !== undefined) this.trackingId = details.trackingId;
     if (details.retryAfter !== undefined) this.retryAfter = details.retryAfter;
     if (details.serverMessage !== undefined) {
@@ -135,7 +143,9 @@ function describeApiError(details: ApiErrorDetails): string {
   const tracking = details.trackingId
     ? ` (tracking id ${details.trackingId})`
     : "";
-  return `Webex answered ${details.status} to ${details.method} ${details.path}${said}${tracking}${hint}`;
+  return `${
+    details.service ?? "The back end"
+  } answered ${details.status} to ${details.method} ${details.path}${said}${tracking}${hint}`;
 }
 
 const STATUS_HINTS: Record<number, string> = {
@@ -146,6 +156,20 @@ const STATUS_HINTS: Record<number, string> = {
   429: ". Too many requests: wait and try again",
 };
 
+/** The details a {@linkcode NetworkError} carries. */
+export interface NetworkErrorDetails {
+  /** HTTP method of the request, such as `GET`. */
+  method: string;
+  /** Path of the request below the API URL, without the host. */
+  path: string;
+  /** The failure that `fetch` raised, or the timeout. */
+  cause: unknown;
+  /** The service that could not be reached, such as `Webex`. */
+  service?: string;
+  /** What to check, told after the failure. @default "Check the network" */
+  hint?: string;
+}
+
 /**
  * The network failed before the back end answered.
  *
@@ -155,8 +179,13 @@ const STATUS_HINTS: Record<number, string> = {
  * ```ts
  * import { NetworkError } from "@shellbot/spaces";
  *
- * const error = new NetworkError("GET", "/people/me", new TypeError("connection refused"));
- * console.log(error.message);
+ * const error = new NetworkError({
+ *   method: "GET",
+ *   path: "/people/me",
+ *   cause: new TypeError("connection refused"),
+ *   service: "Webex",
+ * });
+ * console.log(error.message); // "Could not reach Webex for GET /people/me: ..."
  * ```
  */
 export class NetworkError extends SpacesError {
@@ -164,22 +193,59 @@ export class NetworkError extends SpacesError {
   readonly method: string;
   /** Path of the request below the API URL. */
   readonly path: string;
+  /** The service that could not be reached, such as `Webex`, when given. */
+  readonly service?: string;
 
   /**
    * Makes a network error.
    *
-   * @param method HTTP method of the request.
-   * @param path Path of the request, without the host.
-   * @param cause The failure that `fetch` raised.
+   * @param details Method, path, the failure as `cause`, and the service.
    */
-  constructor(method: string, path: string, cause: unknown) {
+  constructor(details: NetworkErrorDetails) {
+    const { method, path, cause } = details;
+    const service = details.service ?? "the back end";
     const reason = cause instanceof Error ? `: ${cause.message}` : "";
+    const hint = details.hint ?? "Check the network";
     super(
-      `Could not reach Webex for ${method} ${path}${reason}. Check the network and space.api_url`,
-      { cause },
+      `Could not reach ${service} for ${method} ${path}${reason}. ${hint}`,
+      {
+        cause,
+      },
     );
     this.method = method;
     this.path = path;
+    if (details.service !== undefined) this.service = details.service;
+  }
+}
+
+/**
+ * Some parts of an operation failed while others succeeded; `errors` holds
+ * each failure. Calling the operation again retries the parts that failed.
+ *
+ * @example Read the failures of a partial deregister
+ * ```ts
+ * import { PartialFailureError } from "@shellbot/spaces";
+ *
+ * const error = new PartialFailureError(
+ *   "Could not remove 1 webhook(s): call deregister() again",
+ *   [new Error("429")],
+ * );
+ * console.log(error.errors.length); // 1
+ * ```
+ */
+export class PartialFailureError extends SpacesError {
+  /** The failures, one per part that failed. */
+  readonly errors: unknown[];
+
+  /**
+   * Makes a partial failure.
+   *
+   * @param message What failed and what to do.
+   * @param errors The failures; the first is also the `cause`.
+   */
+  constructor(message: string, errors: readonly unknown[]) {
+    super(message, { cause: errors[0] });
+    this.errors = [...errors];
   }
 }
 

@@ -9,9 +9,10 @@
  */
 
 import { retryLocked } from "./_kv_retry.ts";
+import { type Backoff, backoffDelay } from "./retry.ts";
 import { KvSweeper } from "./_kv_sweep.ts";
-import type { CursorStore, DedupeStore } from "./dedupe.ts";
 import { SpacesError } from "./errors.ts";
+import { BusyError } from "./kv/dedupe_store.ts";
 import { type Logger, quietLogger } from "./log.ts";
 import type { EventSink } from "./queue.ts";
 import { messageOf } from "./_objects.ts";
@@ -25,8 +26,11 @@ interface Envelope {
   tick?: true;
 }
 
-/** A claim held elsewhere: an expected wait, not a failure. */
-class BusyError extends SpacesError {}
+/** Redeliveries of a failed item: five, the last about a minute later. */
+const REDELIVERIES = 5;
+const REDELIVERY_BACKOFF: Backoff = { base: 1_000, max: 60_000, factor: 3 };
+
+export { KvDedupeStore, type KvDedupeStoreOptions } from "./kv/dedupe_store.ts";
 
 // listenQueue works once per handle: a second call would throw deep in Deno.
 const listening = new WeakSet<Deno.Kv>();
@@ -38,7 +42,8 @@ export interface KvQueueOptions {
   /**
    * Milliseconds between the attempts of an item whose handler throws;
    * after the last one the item is kept under `[name, "undelivered", id]`.
-   * @default [1_000, 5_000, 10_000, 30_000, 60_000]
+   * @default five waits under the library's retry policy, drawn for each
+   * item: a random half to all of 1, 3, 9, 27 and 60 s
    */
   backoffSchedule?: number[];
   /** Where failures are told. @default quietLogger */
@@ -80,7 +85,7 @@ export class KvQueue<T> implements EventSink<T>, AsyncDisposable {
   #kv: Deno.Kv;
   #owned = false;
   #name: string;
-  #backoff: number[];
+  #backoff?: number[];
   #logger: Logger;
   #sweeper?: KvSweeper;
   #inFlight = new Set<Promise<unknown>>();
@@ -98,9 +103,9 @@ export class KvQueue<T> implements EventSink<T>, AsyncDisposable {
   constructor(kv: Deno.Kv, options: KvQueueOptions = {}) {
     this.#kv = kv;
     this.#name = options.name ?? "shellbot";
-    this.#backoff = options.backoffSchedule ??
-      [1_000, 5_000, 10_000, 30_000, 60_000];
-    if (!this.#backoff.every((ms) => Number.isInteger(ms) && ms >= 0)) {
+    this.#backoff = options.backoffSchedule;
+    const valid = (ms: number) => Number.isInteger(ms) && ms >= 0;
+    if (this.#backoff && !this.#backoff.every(valid)) {
       throw new RangeError(
         "KvQueue: 'backoffSchedule' must hold whole milliseconds, 0 or more",
       );
@@ -186,7 +191,12 @@ export class KvQueue<T> implements EventSink<T>, AsyncDisposable {
     await retryLocked(
       () =>
         this.#kv.enqueue(envelope, {
-          backoffSchedule: this.#backoff,
+          // Drawn for each item, so items that failed together spread out.
+          backoffSchedule: this.#backoff ?? Array.from(
+            { length: REDELIVERIES },
+            (_, index) =>
+              Math.round(backoffDelay(index + 1, REDELIVERY_BACKOFF)),
+          ),
           keysIfUndelivered: [undelivered],
         }),
       options.signal,
@@ -275,166 +285,5 @@ export class KvQueue<T> implements EventSink<T>, AsyncDisposable {
   /** Same as {@linkcode KvQueue.close}. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
-  }
-}
-
-/** Options of {@linkcode KvDedupeStore}. */
-export interface KvDedupeStoreOptions {
-  /** Where the records live in the KV. @default ["shellbot", "dedupe"] */
-  prefix?: Deno.KvKey;
-  /**
-   * How long a claim holds, in ms: longer than the handling of one event.
-   * An instance that dies while handling loses its claim after this time.
-   * @default 60_000
-   */
-  lease?: number;
-  /** How long a handled event is remembered, in ms: 10 minutes or more. @default 600_000 */
-  ttl?: number;
-  /** The clock, for tests. @default Date.now */
-  now?: () => number;
-}
-
-interface Entry {
-  state: "busy" | "done";
-  /** Until when the record holds, in ms since the epoch: KV expiry is lazy. */
-  until: number;
-}
-
-/**
- * A dedupe store in Deno KV, shared by every instance that opens the same
- * KV: an event is claimed with an atomic check-and-set, recorded as handled
- * once its handling succeeded, and forgotten after `ttl`.
- *
- * While another instance holds an unexpired claim, `claim` throws rather
- * than answer false, so a queue delivers the event again later instead of
- * dropping it: if that instance dies, its lease lapses and the event is
- * handled here.
- *
- * It also keeps the polling cursors ({@linkcode CursorStore}).
- *
- * @example Claim, complete, and see the duplicate
- * ```ts
- * import { KvDedupeStore } from "@shellbot/spaces";
- *
- * using kv = await Deno.openKv(":memory:");
- * const store = new KvDedupeStore(kv);
- * console.log(await store.claim("message:1")); // true
- * await store.complete("message:1");
- * console.log(await store.claim("message:1")); // false
- * ```
- */
-export class KvDedupeStore implements DedupeStore, CursorStore {
-  #kv: Deno.Kv;
-  #prefix: Deno.KvKey;
-  #lease: number;
-  #ttl: number;
-  #now: () => number;
-
-  /**
-   * Makes a store on an open KV, which stays the caller's to close.
-   *
-   * @param kv The KV, such as the `kv` of a {@linkcode KvQueue}.
-   * @param options Prefix, lease, retention and clock.
-   * @throws {RangeError} When the lease is not positive or `ttl` is under 10 minutes.
-   */
-  constructor(kv: Deno.Kv, options: KvDedupeStoreOptions = {}) {
-    this.#kv = kv;
-    this.#prefix = options.prefix ?? ["shellbot", "dedupe"];
-    this.#lease = options.lease ?? 60_000;
-    this.#ttl = options.ttl ?? 600_000;
-    this.#now = options.now ?? Date.now;
-    if (!(this.#lease > 0)) {
-      throw new RangeError(
-        `KvDedupeStore: 'lease' must be above 0 ms, not ${this.#lease}`,
-      );
-    }
-    if (!(this.#ttl >= 600_000)) {
-      throw new RangeError(
-        `KvDedupeStore: 'ttl' must be 600000 ms (10 minutes) or more, not ${this.#ttl}`,
-      );
-    }
-  }
-
-  /**
-   * Claims an event for the lease.
-   *
-   * @param key The event's key.
-   * @returns True when it is this caller's to handle; false when it was
-   * handled already.
-   * @throws {SpacesError} When another instance is handling it now: try again later.
-   */
-  async claim(key: string): Promise<boolean> {
-    return await retryLocked(() => this.#claim(key));
-  }
-
-  async #claim(key: string): Promise<boolean> {
-    const where = this.#key("event", key);
-    const entry = await this.#kv.get<Entry>(where);
-    const now = this.#now();
-    const held = this.#live(entry.value, now);
-    if (held?.state === "done") return false;
-    if (held?.state === "busy") throw this.#busy(key, held.until);
-    const until = now + this.#lease;
-    const result = await this.#kv.atomic().check(entry)
-      .set(where, { state: "busy", until } satisfies Entry, {
-        expireIn: this.#lease,
-      })
-      .commit();
-    if (result.ok) return true;
-    // Another instance was quicker: it has handled the event, or is on it.
-    const now2 = this.#now();
-    const winner = this.#live((await this.#kv.get<Entry>(where)).value, now2);
-    if (winner?.state === "done") return false;
-    throw this.#busy(key, winner?.until ?? until);
-  }
-
-  /** Records a claimed event as handled, for `ttl`. */
-  async complete(key: string): Promise<void> {
-    await retryLocked(() =>
-      this.#kv.set(
-        this.#key("event", key),
-        { state: "done", until: this.#now() + this.#ttl } satisfies Entry,
-        { expireIn: this.#ttl },
-      )
-    );
-  }
-
-  /** Gives a claim up, so that a redelivery is handled; a handled event stays so. */
-  async release(key: string): Promise<void> {
-    const where = this.#key("event", key);
-    await retryLocked(async () => {
-      const entry = await this.#kv.get<Entry>(where);
-      if (entry.value?.state !== "busy") return;
-      await this.#kv.atomic().check(entry).delete(where).commit();
-    });
-  }
-
-  /** The polling cursor saved under `key`, or `undefined`. */
-  async loadCursor(key: string): Promise<string | undefined> {
-    const entry = await retryLocked(() =>
-      this.#kv.get<string>(this.#key("cursor", key))
-    );
-    return entry.value ?? undefined;
-  }
-
-  /** Saves a polling cursor under `key`. */
-  async saveCursor(key: string, value: string): Promise<void> {
-    await retryLocked(() => this.#kv.set(this.#key("cursor", key), value));
-  }
-
-  #key(kind: string, key: string): Deno.KvKey {
-    return [...this.#prefix, kind, key];
-  }
-
-  #live(record: Entry | null, now: number): Entry | undefined {
-    return record && record.until > now ? record : undefined;
-  }
-
-  #busy(key: string, until: number): SpacesError {
-    return new BusyError(
-      `The event '${key}' is being handled elsewhere until ${
-        new Date(until).toISOString()
-      } at the latest: try again later`,
-    );
   }
 }

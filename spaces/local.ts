@@ -15,6 +15,7 @@ import {
 } from "./base.ts";
 import { type Channel, createChannel } from "./channel.ts";
 import { createMessage, type Message } from "./events.ts";
+import { raceAbort } from "./retry.ts";
 
 /** Options of {@linkcode LocalSpace}. */
 export interface LocalSpaceOptions extends SpaceOptions {
@@ -336,18 +337,4 @@ function fileName(file: FileInput): string {
   if (file instanceof File) return file.name;
   if (file instanceof Blob) return "file";
   return file.name;
-}
-
-function raceAbort<T>(
-  promise: Promise<T>,
-  signal?: AbortSignal,
-): Promise<T | undefined> {
-  if (!signal) return promise;
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve(undefined);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() =>
-      signal.removeEventListener("abort", onAbort)
-    );
-  });
 }

@@ -37,7 +37,7 @@ export async function webexFixture(
     auditToken: options.auditToken ? auditor.token : undefined,
     ears: options.ears,
     inbox: options.inbox,
-    clientOptions: { backoff: { base: 0.001, max: 0.01 } },
+    clientOptions: { backoff: { base: 1, max: 10 } },
     dedupe: options.dedupe,
     context: new Context({ space: { room: "Ops", ...settings } }, {
       env: () => undefined,

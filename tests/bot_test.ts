@@ -35,7 +35,7 @@ Deno.test("botSink runs the bot again after a passing back-end failure", async (
       }
     },
     quietSpace(lines),
-    { backoff: 0.001 },
+    { backoff: 1 },
   );
   await sink.put(join);
   assert.equal(calls, 3);

@@ -49,7 +49,7 @@ async function world(options: { polling?: boolean } = {}) {
     apiUrl: webex.url,
     ears,
     logger: { debug: log, info: log, warn: log, error: log },
-    clientOptions: { maxAttempts: 12, backoff: { base: 0.001, max: 0.004 } },
+    clientOptions: { maxAttempts: 12, backoff: { base: 1, max: 4 } },
   });
   await space.connect();
   return { webex, alice, roomId, ears, space, logs };
@@ -115,7 +115,7 @@ Deno.test("with 20% 429 and 10% 503 everywhere, 500 webhook messages reach the b
   const counter = countingBot(500);
   const consumer = runBot(counter.bot, w.space, w.ears, {
     retries: 8,
-    backoff: 0.001,
+    backoff: 1,
   });
   try {
     await w.space.register(`http://127.0.0.1:${server.addr.port}/hook`);
@@ -148,7 +148,7 @@ Deno.test("with the same faults, polling loses nothing and doubles nothing", asy
   const counter = countingBot(500);
   const consumer = runBot(counter.bot, w.space, w.ears, {
     retries: 8,
-    backoff: 0.001,
+    backoff: 1,
   });
   const controller = new AbortController();
   await w.space.pull();

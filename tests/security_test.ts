@@ -148,7 +148,7 @@ Deno.test("no token or webhook secret appears in any log line, error or server.t
       }),
       apiUrl,
       logger,
-      clientOptions: { backoff: { base: 0.001, max: 0.01 }, maxAttempts: 3 },
+      clientOptions: { backoff: { base: 1, max: 10 }, maxAttempts: 3 },
     });
   const failing = async (
     expected: new (...args: never[]) => Error,

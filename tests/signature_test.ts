@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { signBody, verifySignature } from "../mod.ts";
+import {
+  assertSignature,
+  SignatureError,
+  signBody,
+  SpacesError,
+  verifySignature,
+} from "../mod.ts";
 
 const encoder = new TextEncoder();
 
@@ -49,4 +55,42 @@ Deno.test("verifySignature refuses wrong, missing and malformed signatures", asy
   }
   const flipped = (good[0] === "0" ? "1" : "0") + good.slice(1);
   assert.equal(await verifySignature(raw, flipped, "secret"), false);
+});
+
+Deno.test("assertSignature passes a right signature, in either case", async () => {
+  const raw = encoder.encode('{"id":"1"}');
+  const good = await signBody(raw, "secret");
+  await assertSignature(raw, good, "secret");
+  await assertSignature(raw, ` ${good.toUpperCase()} `, "secret");
+});
+
+Deno.test("assertSignature says what was wrong, never the secret", async () => {
+  const secret = "s3cr3t-never-shown";
+  const raw = encoder.encode('{"id":"1"}');
+  const good = await signBody(raw, secret);
+  const cases: [string | null | undefined, RegExp][] = [
+    [null, /header is missing/],
+    [undefined, /header is missing/],
+    ["  ", /header is missing/],
+    ["zz", /not an HMAC-SHA1 in hex .* 2 characters/],
+    ["g".repeat(40), /not an HMAC-SHA1 in hex/],
+    [good + "0", /not an HMAC-SHA1 in hex/],
+    [await signBody(raw, "other"), /does not match the body/],
+    [(good[0] === "0" ? "1" : "0") + good.slice(1), /does not match/],
+  ];
+  for (const [signature, expected] of cases) {
+    const error = await assertSignature(raw, signature, secret).then(
+      () => assert.fail(`accepted ${signature}`),
+      (error) => error,
+    );
+    assert.ok(error instanceof SignatureError, String(signature));
+    assert.ok(error instanceof SpacesError);
+    assert.match(error.message, expected, String(signature));
+    assert.ok(!error.message.includes(secret), error.message);
+    assert.ok(!error.message.includes(good), error.message);
+  }
+  await assert.rejects(
+    assertSignature(encoder.encode('{"id":"2"}'), good, secret),
+    SignatureError,
+  );
 });

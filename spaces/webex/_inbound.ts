@@ -1,4 +1,4 @@
-import { ApiError } from "../errors.ts";
+import { isPermanentRefusal } from "../retry.ts";
 import type { EventSink } from "../queue.ts";
 import type {
   WebexMembership,
@@ -108,7 +108,8 @@ export async function processDelivery(
     return await handleMessageId(deps, {
       id: delivery.data.id,
       hook: delivery.hook,
-      isRefusal,
+      // The inbound 4xx rule: a refusal will not change on a redelivery.
+      isRefusal: isPermanentRefusal,
       noteHandled: deps.noteHandled,
     });
   }
@@ -118,16 +119,6 @@ export async function processDelivery(
     delivery.resource,
     () => processMembership(deps, delivery),
   );
-}
-
-/**
- * The inbound 4xx rule: a refusal of a message fetch (gone, hidden, bad id)
- * will not change, so delivering it again would not help. Only throttling
- * and timeouts are worth a retry.
- */
-export function isRefusal(error: unknown): boolean {
-  return error instanceof ApiError && error.status >= 400 &&
-    error.status < 500 && error.status !== 408 && error.status !== 429;
 }
 
 /** Checks the shape; `undefined` for a resource or event not handled here. */

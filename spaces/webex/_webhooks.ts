@@ -1,5 +1,5 @@
 import type { Logger } from "../log.ts";
-import { ApiError } from "../errors.ts";
+import { ApiError, PartialFailureError } from "../errors.ts";
 import {
   createWebhook,
   deleteWebhook,
@@ -122,7 +122,7 @@ export class WebhookRegistry {
     for (const id of ids) this.#hooks.push({ client, id });
   }
 
-  /** Removes every webhook remembered; throws an `AggregateError` for those that failed. */
+  /** Removes every webhook remembered; throws a `PartialFailureError` for those that failed. */
   async removeAll(signal?: AbortSignal): Promise<void> {
     const failures: unknown[] = [];
     // Each webhook is forgotten only once it is gone, so a deregister that
@@ -136,9 +136,9 @@ export class WebhookRegistry {
       }
     }
     if (failures.length > 0) {
-      throw new AggregateError(
-        failures,
+      throw new PartialFailureError(
         `Could not remove ${failures.length} webhook(s): call deregister() again`,
+        failures,
       );
     }
   }

@@ -11,6 +11,7 @@ import {
   type KeyObject,
   timingSafeEqual,
 } from "node:crypto";
+import { SignatureError } from "../errors.ts";
 
 const encoder = new TextEncoder();
 const keys = new Map<string, KeyObject>();
@@ -83,6 +84,53 @@ export function verifySignature(
   const mac = parseHex(signature?.trim() ?? "");
   if (!mac) return Promise.resolve(false);
   return Promise.resolve(timingSafeEqual(hmac(body, secret), mac));
+}
+
+/**
+ * Checks `X-Spark-Signature` over the raw bytes of a delivery, as
+ * {@linkcode verifySignature} does, and throws when it fails, saying what
+ * was wrong: the header missing, not an HMAC-SHA1 at all, or not matching.
+ * Neither the secret nor the signature is put in the message.
+ *
+ * @param body The raw bytes of the request body, as received.
+ * @param signature The header's value, or null when it is missing.
+ * @param secret The webhook's secret.
+ * @throws {SignatureError} When the signature is missing or wrong.
+ *
+ * @example Refuse a delivery in your own route
+ * ```ts
+ * import { assertSignature, SignatureError, signBody } from "@shellbot/spaces";
+ *
+ * const body = new TextEncoder().encode('{"id":"1"}');
+ * await assertSignature(body, await signBody(body, "secret"), "secret");
+ * try {
+ *   await assertSignature(body, null, "secret");
+ * } catch (error) {
+ *   if (error instanceof SignatureError) console.log(error.message);
+ * }
+ * ```
+ */
+export async function assertSignature(
+  body: Uint8Array,
+  signature: string | null | undefined,
+  secret: string,
+): Promise<void> {
+  const text = signature?.trim() ?? "";
+  if (text === "") {
+    throw new SignatureError(
+      "The X-Spark-Signature header is missing: Webex signs every delivery of a webhook that has a secret, so this one did not come from that webhook",
+    );
+  }
+  if (parseHex(text) === undefined) {
+    throw new SignatureError(
+      `The X-Spark-Signature header is not an HMAC-SHA1 in hex (40 hex digits; it has ${text.length} characters)`,
+    );
+  }
+  if (!await verifySignature(body, text, secret)) {
+    throw new SignatureError(
+      "The X-Spark-Signature header does not match the body: check that the secret is the webhook's, and that the raw bytes of the body are checked, not a re-serialised copy",
+    );
+  }
 }
 
 // SHA-1 gives 20 bytes; anything else cannot match.

@@ -292,7 +292,12 @@ export class WebexSpace extends Space {
     await this.#connection.register(hookUrl, options);
   }
 
-  /** Removes the webhooks that `register` put in place. */
+  /**
+   * Removes the webhooks that `register` put in place.
+   *
+   * @throws {PartialFailureError} When some could not be removed, with each
+   * failure in `errors`; calling it again removes those.
+   */
   override async deregister(options: SignalOptions = {}): Promise<void> {
     await this.#connection.deregister(options);
   }

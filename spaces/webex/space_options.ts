@@ -22,7 +22,7 @@ export interface WebexSpaceOptions extends SpaceOptions {
   fetch?: typeof fetch;
   /**
    * Retry and timeout settings of the API client (attempts, backoff,
-   * longest Retry-After waited, header timeout).
+   * longest Retry-After waited, header timeout), in milliseconds.
    * @default the client's defaults
    */
   clientOptions?: Omit<
