@@ -237,7 +237,8 @@ export async function waitFor(
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`Timed out after ${timeout} ms waiting for ${what}`)),
+      () =>
+        reject(new Error(`Timed out after ${timeout} ms waiting for ${what}`)),
       timeout,
     );
   });

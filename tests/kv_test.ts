@@ -60,7 +60,10 @@ Deno.test("KvQueue: a throwing handler is retried, and an item that always fails
   const spy = new Proxy(kv, {
     get(target, property) {
       if (property === "enqueue") {
-        return (value: unknown, options: { keysIfUndelivered: Deno.KvKey[] }) => {
+        return (
+          value: unknown,
+          options: { keysIfUndelivered: Deno.KvKey[] },
+        ) => {
           undeliveredKeys.push(...options.keysIfUndelivered);
           return target.enqueue(value, options);
         };
