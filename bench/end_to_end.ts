@@ -32,7 +32,8 @@
  */
 
 import type { BotHandler } from "../mod.ts";
-import { startServer } from "../server.ts";
+import { createHookHandler, startServer } from "../server.ts";
+import { openFrontDoor } from "../tests/_ports.ts";
 import {
   epochMs,
   printTable,
@@ -172,14 +173,6 @@ async function phase(
   };
 }
 
-/** A port that is free now, for `server.url` before the server listens. */
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
 async function runAll(): Promise<number> {
   const fakeProcess = spawnJson(Deno.execPath(), [
     "run",
@@ -189,7 +182,9 @@ async function runAll(): Promise<number> {
   try {
     const fake = await fakeProcess.next<FakeInfo>();
     const recorder = new Recorder();
-    const port = freePort();
+    // `server.url` must be known before the server starts: a port kept
+    // from now on takes the deliveries.
+    await using front = openFrontDoor();
     const running = await startServer({
       bot: recorder.bot,
       settings: {
@@ -199,12 +194,15 @@ async function runAll(): Promise<number> {
           api_url: fake.url,
           webhook_secret: SECRET,
         },
-        server: { url: `http://127.0.0.1:${port}` },
+        server: { url: front.url },
       },
       env: () => undefined,
       hostname: "127.0.0.1",
-      port,
+      port: 0,
     });
+    // The same handler startServer serves, called in this process: no
+    // extra hop for the deliveries measured.
+    front.route(createHookHandler(running.space));
     const phases: Phase[] = [];
     try {
       if (running.mode !== "webhook") throw new Error("Not in webhook mode");

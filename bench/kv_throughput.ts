@@ -25,6 +25,7 @@
 import { FakeWebex } from "../testing.ts";
 import {
   type Instance,
+  Pulse,
   startInstance,
   startProxy,
   waitFor,
@@ -55,6 +56,8 @@ async function measure(
   const room = webex.addRoom({ title: "Bench", members: [alice] });
   await using proxy = startProxy();
   const started: Instance[] = [];
+  // The bot prints a line per reply: each one wakes the waits below.
+  const output = new Pulse();
   try {
     for (let index = 0; index < instances; index++) {
       started.push(
@@ -66,6 +69,7 @@ async function measure(
           room: "Bench",
           serverUrl: proxy.url,
           kv: kv ? `${dir}/bench.kv` : undefined,
+          onLine: () => output.fire(),
         }),
       );
     }
@@ -83,7 +87,7 @@ async function measure(
     const replied = (count: number) => () =>
       webex.postedByBot().length >= count;
     send("warm-up", WARM_UP);
-    await waitFor("warm-up", replied(WARM_UP), () => webex.settled(), 60_000);
+    await waitFor("warm-up", replied(WARM_UP), () => output.next(), 60_000);
     await webex.settled();
     webex.clearDeliveries();
     proxy.timings.length = 0;
@@ -92,9 +96,7 @@ async function measure(
     await waitFor(
       `${EVENTS} replies`,
       replied(WARM_UP + EVENTS),
-      // Only a short pause between looks: settled() would wait for the
-      // deliveries of the replies too.
-      () => Promise.resolve(),
+      () => output.next(),
       300_000,
     );
     const seconds = (performance.now() - begin) / 1000;

@@ -3,7 +3,7 @@
  * route takes, against a bare `Deno.serve` handler that answers 200, on
  * the same machine in the same run.
  *
- * Each server runs in a process of its own (this script with `--serve`),
+ * Each server runs in a process of its own (`_intake_server.ts`),
  * pinned to CPU 0 with `taskset` when it can; the load (wrk, else
  * `_load.ts`) runs in another process, pinned to CPU 1:
  *
@@ -32,41 +32,16 @@
  * @module
  */
 
-import {
-  Context,
-  EventQueue,
-  type Logger,
-  signBody,
-  type SpaceEvent,
-  type WebexDelivery,
-  webexId,
-  WebexSpace,
-} from "../mod.ts";
-import { createHookHandler } from "../server.ts";
+import { signBody, webexId } from "../mod.ts";
+import { type Kind, SECRET, type ServeConfig } from "./_intake_server.ts";
 import { type LoadResult, loadTool, runLoad } from "./_load.ts";
-import {
-  pinning,
-  printTable,
-  round,
-  spawnJson,
-  stdinClosed,
-  writeOut,
-} from "./_report.ts";
+import { pinning, printTable, round, spawnJson, writeOut } from "./_report.ts";
 
 const SECONDS = Number(Deno.env.get("BENCH_SECONDS") || 10);
 const WARM_UP = Number(Deno.env.get("BENCH_WARMUP") || 2);
 const CONNECTIONS = Number(Deno.env.get("BENCH_CONNECTIONS") || 32);
-const SECRET = "bench-webhook-secret";
 const GOAL = 0.5;
-const SELF = new URL(import.meta.url).pathname;
-
-type Kind = "bare" | "bare-unread" | "hook" | "hook-unsigned" | "inline";
-
-/** What a server process is given after `--serve <kind>`. */
-interface ServeConfig {
-  botId: string;
-  fake?: { url: string; token: string };
-}
+const SERVER = new URL("./_intake_server.ts", import.meta.url).pathname;
 
 /** Fake Webex as `_fake_webex_control.ts` describes it. */
 interface FakeInfo {
@@ -78,88 +53,6 @@ interface FakeInfo {
   userEmail: string;
   control: string;
 }
-
-// --- The server processes ---------------------------------------------------
-
-/** A logger that counts warnings and errors and shows the first few. */
-function countingLogger(): Logger & { problems: number } {
-  const logger = {
-    problems: 0,
-    debug() {},
-    info() {},
-    warn: (line: string) => report(line),
-    error: (line: string) => report(line),
-  };
-  const report = (line: string) => {
-    if (logger.problems++ < 5) console.error(`server: ${line}`);
-  };
-  return logger;
-}
-
-async function serve(kind: Kind, config: ServeConfig): Promise<void> {
-  let accepted = 0;
-  const logger = countingLogger();
-  let handler: (request: Request) => Response | Promise<Response>;
-  const drains: Promise<void>[] = [];
-  const queues: { close(): void }[] = [];
-  const drain = <T>(queue: EventQueue<T>) => {
-    queues.push(queue);
-    drains.push((async () => {
-      for await (const _ of queue) accepted++;
-    })());
-  };
-  if (kind === "bare-unread") {
-    handler = () => {
-      accepted++;
-      return new Response(null);
-    };
-  } else if (kind === "bare") {
-    handler = async (request) => {
-      await request.arrayBuffer();
-      accepted++;
-      return new Response(null);
-    };
-  } else {
-    const ears = new EventQueue<SpaceEvent>();
-    const inbox = kind === "inline"
-      ? undefined
-      : new EventQueue<WebexDelivery>();
-    if (inbox) drain(inbox);
-    else drain(ears);
-    const space = new WebexSpace({
-      context: new Context(
-        {
-          space: {
-            room: "Bench",
-            webhook_secret: kind === "hook-unsigned" ? undefined : SECRET,
-          },
-        },
-        { env: () => undefined },
-      ),
-      token: config.fake?.token ?? "bench-token",
-      apiUrl: config.fake?.url,
-      ears,
-      inbox,
-      logger,
-    });
-    if (config.fake) await space.connect();
-    // Without a fake, say who the bot is, so no request asks Webex.
-    else space.context.set("bot.id", config.botId);
-    handler = createHookHandler(space);
-  }
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen() {} },
-    handler,
-  );
-  console.log(JSON.stringify({ port: server.addr.port }));
-  await stdinClosed();
-  await server.shutdown();
-  for (const queue of queues) queue.close();
-  await Promise.all(drains);
-  console.log(JSON.stringify({ accepted, problems: logger.problems }));
-}
-
-// --- The run ----------------------------------------------------------------
 
 /** A delivery as Webex sends it for a message in a group room. */
 function delivery(
@@ -216,7 +109,7 @@ async function measure(
 ): Promise<Omit<Line, "name" | "what">> {
   const server = spawnJson(
     Deno.execPath(),
-    ["run", "-A", SELF, "--serve", kind, JSON.stringify(config)],
+    ["run", "-A", SERVER, kind, JSON.stringify(config)],
     { cpu: "0" },
   );
   const problems: string[] = [];
@@ -408,9 +301,5 @@ async function measureInline(work: string): Promise<Line> {
 }
 
 if (import.meta.main) {
-  if (Deno.args[0] === "--serve") {
-    await serve(Deno.args[1] as Kind, JSON.parse(Deno.args[2]));
-    Deno.exit(0);
-  }
   Deno.exit(await runAll());
 }

@@ -6,15 +6,9 @@
  * @module
  */
 
-const ROOT = new URL("..", import.meta.url).pathname;
+import { listeningUrl } from "./_ports.ts";
 
-/** A free port on 127.0.0.1 (closed again at once). */
-export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
+const ROOT = new URL("..", import.meta.url).pathname;
 
 /** One `server.ts` subprocess. */
 export interface Instance {
@@ -42,19 +36,23 @@ export interface InstanceOptions {
   env?: Record<string, string>;
   /** Give up waiting for "Listening on" after this many ms. @default 20_000 */
   timeout?: number;
+  /** Called with each line it writes, such as the bot's "replied: ...". */
+  onLine?: (line: string) => void;
 }
 
-/** Starts `server.ts` and waits until it listens and registered its webhooks. */
+/**
+ * Starts `server.ts` on port 0 and waits until it listens and registered
+ * its webhooks; its address is the one it prints.
+ */
 export async function startInstance(
   options: InstanceOptions,
 ): Promise<Instance> {
-  const port = freePort();
   const args = [
     "run",
     "-A",
     "server.ts",
     "--port",
-    String(port),
+    "0",
     "--hostname",
     "127.0.0.1",
     "--bot",
@@ -80,7 +78,7 @@ export async function startInstance(
     stderr: "piped",
   }).spawn();
   const lines: string[] = [];
-  const listening = Promise.withResolvers<void>();
+  const listening = Promise.withResolvers<string>();
   const drain = async (stream: ReadableStream<Uint8Array>) => {
     let rest = "";
     for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
@@ -88,37 +86,34 @@ export async function startInstance(
       rest = parts.pop()!;
       for (const line of parts) {
         lines.push(`${options.name}: ${line}`);
-        if (line.startsWith("Listening on")) listening.resolve();
+        const url = listeningUrl(line);
+        if (url !== undefined) listening.resolve(url);
+        options.onLine?.(line);
       }
     }
     if (rest) lines.push(`${options.name}: ${rest}`);
   };
   const drained = Promise.all([drain(child.stdout), drain(child.stderr)]);
   const status = drained.then(() => child.status);
-  const instance: Instance = {
-    name: options.name,
-    url: `http://127.0.0.1:${port}`,
-    lines,
-    status,
-    kill: (signal) => {
-      try {
-        child.kill(signal);
-      } catch {
-        // It ended already.
-      }
-    },
+  const kill = (signal: Deno.Signal) => {
+    try {
+      child.kill(signal);
+    } catch {
+      // It ended already.
+    }
   };
   const timeout = options.timeout ?? 20_000;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let url: string;
   try {
-    await Promise.race([
+    url = await Promise.race([
       listening.promise,
       status.then((end) => {
         throw new Error(
           `${options.name} ended with ${end.code} before listening`,
         );
       }),
-      new Promise((_, reject) => {
+      new Promise<never>((_, reject) => {
         timer = setTimeout(
           () =>
             reject(
@@ -129,14 +124,14 @@ export async function startInstance(
       }),
     ]);
   } catch (error) {
-    instance.kill("SIGKILL");
+    kill("SIGKILL");
     await status;
     console.error(lines.join("\n"));
     throw error;
   } finally {
     clearTimeout(timer);
   }
-  return instance;
+  return { name: options.name, url, lines, status, kill };
 }
 
 /** Where the proxy sends a request: an instance's URL, or a handler in this process. */
@@ -210,8 +205,28 @@ export function startProxy(): Proxy {
 }
 
 /**
- * Waits until `condition()` holds, looking again after each `wake()` (such
- * as FakeWebex's `settled()`) and a short pause; throws after `timeout` ms.
+ * Something that happens again and again, such as "an instance wrote a
+ * line": `next()` resolves at the next `fire()`.
+ */
+export class Pulse {
+  #next = Promise.withResolvers<void>();
+
+  /** Resolves at the next `fire()`. */
+  next(): Promise<void> {
+    return this.#next.promise;
+  }
+
+  /** Wakes everyone waiting on `next()`. */
+  fire(): void {
+    this.#next.resolve();
+    this.#next = Promise.withResolvers<void>();
+  }
+}
+
+/**
+ * Waits until `condition()` holds, looking again each time `wake()`
+ * resolves (such as a {@linkcode Pulse} fired by each line the instances
+ * write); throws after `timeout` ms, a bound for a failing run, not a wait.
  */
 export async function waitFor(
   what: string,
@@ -219,12 +234,18 @@ export async function waitFor(
   wake: () => Promise<void>,
   timeout: number,
 ): Promise<void> {
-  const deadline = Date.now() + timeout;
-  while (!condition()) {
-    if (Date.now() > deadline) {
-      throw new Error(`Timed out after ${timeout} ms waiting for ${what}`);
-    }
-    await wake();
-    await new Promise((resolve) => setTimeout(resolve, 25));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(new Error(`Timed out after ${timeout} ms waiting for ${what}`)),
+      timeout,
+    );
+  });
+  try {
+    // condition() and wake() run in one turn, so no event falls between.
+    while (!condition()) await Promise.race([wake(), expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }

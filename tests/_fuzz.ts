@@ -1,6 +1,6 @@
 /**
  * Seeded randomness for the fuzz tests: a small PRNG and generators of
- * hostile values. Every fuzz test prints its seed; run it again with
+ * hostile values. A fuzz test that fails prints its seed; run it again with
  * `FUZZ_SEED=<seed>` to get the same cases.
  *
  * @module
@@ -13,6 +13,28 @@ export function fuzzSeed(): number {
     return Number(fromEnv) >>> 0;
   }
   return crypto.getRandomValues(new Uint32Array(1))[0];
+}
+
+/**
+ * Runs the body of a fuzz test with this run's seed; prints the seed only
+ * when the body fails, so that a passing run stays quiet.
+ *
+ * @param name The test, as printed with the seed.
+ * @param run The body, given the seed.
+ */
+export async function withSeed(
+  name: string,
+  run: (seed: number) => void | Promise<void>,
+): Promise<void> {
+  const seed = fuzzSeed();
+  try {
+    await run(seed);
+  } catch (error) {
+    console.error(
+      `${name} failed with seed ${seed} (rerun with FUZZ_SEED=${seed})`,
+    );
+    throw error;
+  }
 }
 
 /** Characters that break naive code: separators, quotes, controls, bidi, surrogates. */
@@ -67,9 +89,10 @@ const NASTY = [
  *
  * @example Same seed, same draws
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Rng } from "./_fuzz.ts";
  *
- * console.log(new Rng(7).int(100) === new Rng(7).int(100)); // true
+ * assert.equal(new Rng(7).int(100), new Rng(7).int(100));
  * ```
  */
 export class Rng {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { ConfigurationError, Context, type Settings } from "../mod.ts";
 import { parseContentDisposition } from "../spaces/webex/content_disposition.ts";
 import { createUniqueFile } from "../spaces/webex/safe_download.ts";
-import { fuzzSeed, Rng } from "./_fuzz.ts";
+import { Rng, withSeed } from "./_fuzz.ts";
 
 // Secrets of these tests start with "test-secret-" so CI can scan for them.
 const SECRET_MARK = "test-secret-";
@@ -129,43 +129,42 @@ function walk(
   }
 }
 
-Deno.test("fuzz: Context flattening agrees with get of every key and sub-tree", () => {
-  const seed = fuzzSeed();
-  console.log(`fuzz_settings seed ${seed} (rerun with FUZZ_SEED=${seed})`);
-  const rng = new Rng(seed);
-  let checks = 0;
-  for (let round = 0; round < 1_000; round++) {
-    // Any keys: dots, empty parts, collisions, __proto__.
-    const input = settings(rng, 4, false);
-    const flat = flatten(input);
-    const context = new Context(input, { env: () => undefined });
-    const dotted = new Context(Object.fromEntries(flat), {
-      env: () => undefined,
-    });
-    for (const [key, value] of flat) {
-      const where = `seed ${seed} round ${round} key ${JSON.stringify(key)}`;
-      if (value !== undefined && value !== null) {
-        assert.equal(context.get(key), value, where);
+Deno.test("fuzz: Context flattening agrees with get of every key and sub-tree", () =>
+  withSeed("fuzz_settings", (seed) => {
+    const rng = new Rng(seed);
+    let checks = 0;
+    for (let round = 0; round < 1_000; round++) {
+      // Any keys: dots, empty parts, collisions, __proto__.
+      const input = settings(rng, 4, false);
+      const flat = flatten(input);
+      const context = new Context(input, { env: () => undefined });
+      const dotted = new Context(Object.fromEntries(flat), {
+        env: () => undefined,
+      });
+      for (const [key, value] of flat) {
+        const where = `seed ${seed} round ${round} key ${JSON.stringify(key)}`;
+        if (value !== undefined && value !== null) {
+          assert.equal(context.get(key), value, where);
+        }
+        for (const prefix of prefixes(key)) {
+          assert.ok(context.has(prefix), where);
+          assert.deepEqual(context.get(prefix), dotted.get(prefix), where);
+          checks++;
+        }
       }
-      for (const prefix of prefixes(key)) {
-        assert.ok(context.has(prefix), where);
-        assert.deepEqual(context.get(prefix), dotted.get(prefix), where);
+      // Keys without dots: the sub-tree `get` returns rebuilds the original.
+      const clean = { root: settings(rng, 4, true) };
+      const cleanContext = new Context(clean, { env: () => undefined });
+      const expected = withoutEmptyObjects(clean.root);
+      if (Object.keys(expected).length === 0) continue;
+      walk(expected, "root", (path, node) => {
+        const tree = cleanContext.get<Record<string, unknown>>(path);
+        assert.deepEqual(unflatten(tree), node, `seed ${seed} ${path}`);
         checks++;
-      }
+      });
     }
-    // Keys without dots: the sub-tree `get` returns rebuilds the original.
-    const clean = { root: settings(rng, 4, true) };
-    const cleanContext = new Context(clean, { env: () => undefined });
-    const expected = withoutEmptyObjects(clean.root);
-    if (Object.keys(expected).length === 0) continue;
-    walk(expected, "root", (path, node) => {
-      const tree = cleanContext.get<Record<string, unknown>>(path);
-      assert.deepEqual(unflatten(tree), node, `seed ${seed} ${path}`);
-      checks++;
-    });
-  }
-  assert.ok(checks > 1_000, `only ${checks} checks`);
-});
+    assert.ok(checks > 1_000, `only ${checks} checks`);
+  }));
 
 /** Every way an error could show a secret. */
 function errorTexts(error: unknown): string[] {
@@ -182,54 +181,53 @@ function errorTexts(error: unknown): string[] {
   ];
 }
 
-Deno.test("fuzz: Context.check only throws ConfigurationError, never with an env value", () => {
-  const seed = fuzzSeed();
-  console.log(`fuzz_settings check seed ${seed}`);
-  const rng = new Rng(seed);
-  const names = ["TOKEN", "SECRET", "EMPTY", "UNSET", "A B", "é", "x", "A=B"];
-  const env = new Map<string, string>([
-    ["TOKEN", `${SECRET_MARK}env-${rng.chars(12, "abcdef")}`],
-    ["SECRET", `${SECRET_MARK}env-${rng.chars(12, "abcdef")}`],
-    ["EMPTY", ""],
-    ["x", `${SECRET_MARK}env-x`],
-  ]);
-  const value = () =>
-    rng.chance(0.5)
-      ? `$${rng.chance(0.7) ? rng.pick(names) : rng.nasty(3)}`
-      : leaf(rng);
-  let thrown = 0;
-  for (let round = 0; round < 3_000; round++) {
-    const key = rng.chance(0.7) ? rng.pick(["space.token", "a", "b.c"]) : rng
-      .nasty(3);
-    // A third of the rounds read the real environment, whose reader refuses
-    // some names: that must still be a ConfigurationError.
-    const context = new Context({ [key]: value() }, {
-      env: rng.chance(0.33) ? undefined : (name) => env.get(name),
-    });
-    const options = {
-      default: rng.chance(0.5) ? value() : undefined,
-      isMandatory: rng.chance(0.5),
-      filter: rng.chance(0.7),
-      validate: rng.chance(0.3)
-        ? () => rng.chance(0.5)
-        : rng.chance(0.1)
-        ? () => undefined as unknown as boolean
-        : undefined,
-    };
-    try {
-      context.check(key, options);
-    } catch (error) {
-      thrown++;
-      const where = `seed ${seed} round ${round}: ${redact(String(error))}`;
-      assert.ok(error instanceof ConfigurationError, where);
-      assert.equal(error.key, key, where);
-      for (const text of errorTexts(error)) {
-        assert.equal(text.includes(SECRET_MARK), false, where);
+Deno.test("fuzz: Context.check only throws ConfigurationError, never with an env value", () =>
+  withSeed("fuzz_settings check", (seed) => {
+    const rng = new Rng(seed);
+    const names = ["TOKEN", "SECRET", "EMPTY", "UNSET", "A B", "é", "x", "A=B"];
+    const env = new Map<string, string>([
+      ["TOKEN", `${SECRET_MARK}env-${rng.chars(12, "abcdef")}`],
+      ["SECRET", `${SECRET_MARK}env-${rng.chars(12, "abcdef")}`],
+      ["EMPTY", ""],
+      ["x", `${SECRET_MARK}env-x`],
+    ]);
+    const value = () =>
+      rng.chance(0.5)
+        ? `$${rng.chance(0.7) ? rng.pick(names) : rng.nasty(3)}`
+        : leaf(rng);
+    let thrown = 0;
+    for (let round = 0; round < 3_000; round++) {
+      const key = rng.chance(0.7) ? rng.pick(["space.token", "a", "b.c"]) : rng
+        .nasty(3);
+      // A third of the rounds read the real environment, whose reader refuses
+      // some names: that must still be a ConfigurationError.
+      const context = new Context({ [key]: value() }, {
+        env: rng.chance(0.33) ? undefined : (name) => env.get(name),
+      });
+      const options = {
+        default: rng.chance(0.5) ? value() : undefined,
+        isMandatory: rng.chance(0.5),
+        filter: rng.chance(0.7),
+        validate: rng.chance(0.3)
+          ? () => rng.chance(0.5)
+          : rng.chance(0.1)
+          ? () => undefined as unknown as boolean
+          : undefined,
+      };
+      try {
+        context.check(key, options);
+      } catch (error) {
+        thrown++;
+        const where = `seed ${seed} round ${round}: ${redact(String(error))}`;
+        assert.ok(error instanceof ConfigurationError, where);
+        assert.equal(error.key, key, where);
+        for (const text of errorTexts(error)) {
+          assert.equal(text.includes(SECRET_MARK), false, where);
+        }
       }
     }
-  }
-  assert.ok(thrown > 100, `only ${thrown} errors`);
-});
+    assert.ok(thrown > 100, `only ${thrown} errors`);
+  }));
 
 Deno.test("a $-value that cannot be a variable name is a ConfigurationError or a literal, never a TypeError showing it", () => {
   // Found by the fuzz test above: Deno.env.get throws a TypeError that quotes
@@ -312,53 +310,52 @@ function header(rng: Rng, name: string): string {
   ])();
 }
 
-Deno.test("fuzz: no Content-Disposition name makes a download leave its folder", async () => {
-  const seed = fuzzSeed();
-  console.log(`fuzz_settings content-disposition seed ${seed}`);
-  const rng = new Rng(seed);
-  const root = await Deno.makeTempDir({ prefix: "fuzz_download_" });
-  const cases = 2_500;
-  // A fresh folder every 100 cases keeps the " (n)" searches short.
-  const batch = 100;
-  let hostile = 0;
-  try {
-    const outside = `${root}/outside`;
-    await Deno.mkdir(outside);
-    for (let first = 0; first < cases; first += batch) {
-      const dir = `${root}/downloads-${first}`;
-      await Deno.mkdir(dir);
-      // Links in the folder to outside it: a name that matches one must not
-      // write through it.
-      for (const name of ["link", "passwd", "attachment", "report.pdf"]) {
-        await Deno.symlink(outside, `${dir}/${name}`);
-      }
-      await Deno.symlink(`${outside}/dangling`, `${dir}/share`);
-      const realDir = await Deno.realPath(dir);
-      for (let index = first; index < first + batch; index++) {
-        const raw = header(rng, hostileName(rng));
-        const { filename } = parseContentDisposition(raw);
-        if (filename !== undefined && /[\\/]|\.\./.test(filename)) hostile++;
-        const where = `seed ${seed} case ${index}: ${JSON.stringify(raw)}`;
-        const { path, file } = await createUniqueFile(dir, filename ?? "x");
-        try {
-          await file.write(new Uint8Array([index & 0xff]));
-        } finally {
-          file.close();
+Deno.test("fuzz: no Content-Disposition name makes a download leave its folder", () =>
+  withSeed("fuzz_settings content-disposition", async (seed) => {
+    const rng = new Rng(seed);
+    const root = await Deno.makeTempDir({ prefix: "fuzz_download_" });
+    const cases = 2_500;
+    // A fresh folder every 100 cases keeps the " (n)" searches short.
+    const batch = 100;
+    let hostile = 0;
+    try {
+      const outside = `${root}/outside`;
+      await Deno.mkdir(outside);
+      for (let first = 0; first < cases; first += batch) {
+        const dir = `${root}/downloads-${first}`;
+        await Deno.mkdir(dir);
+        // Links in the folder to outside it: a name that matches one must not
+        // write through it.
+        for (const name of ["link", "passwd", "attachment", "report.pdf"]) {
+          await Deno.symlink(outside, `${dir}/${name}`);
         }
-        const real = await Deno.realPath(path);
-        assert.equal(real.slice(0, real.lastIndexOf("/")), realDir, where);
-        assert.ok((await Deno.lstat(path)).isFile, where);
+        await Deno.symlink(`${outside}/dangling`, `${dir}/share`);
+        const realDir = await Deno.realPath(dir);
+        for (let index = first; index < first + batch; index++) {
+          const raw = header(rng, hostileName(rng));
+          const { filename } = parseContentDisposition(raw);
+          if (filename !== undefined && /[\\/]|\.\./.test(filename)) hostile++;
+          const where = `seed ${seed} case ${index}: ${JSON.stringify(raw)}`;
+          const { path, file } = await createUniqueFile(dir, filename ?? "x");
+          try {
+            await file.write(new Uint8Array([index & 0xff]));
+          } finally {
+            file.close();
+          }
+          const real = await Deno.realPath(path);
+          assert.equal(real.slice(0, real.lastIndexOf("/")), realDir, where);
+          assert.ok((await Deno.lstat(path)).isFile, where);
+        }
+        let files = 0;
+        for await (const entry of Deno.readDir(dir)) if (entry.isFile) files++;
+        assert.equal(files, batch);
       }
-      let files = 0;
-      for await (const entry of Deno.readDir(dir)) if (entry.isFile) files++;
-      assert.equal(files, batch);
+      const escaped = [];
+      for await (const entry of Deno.readDir(outside)) escaped.push(entry.name);
+      assert.deepEqual(escaped, []);
+      // Many parsed names carry a separator or "..": the fuzz hits the guard.
+      assert.ok(hostile > cases / 5, `only ${hostile} hostile names`);
+    } finally {
+      await Deno.remove(root, { recursive: true });
     }
-    const escaped = [];
-    for await (const entry of Deno.readDir(outside)) escaped.push(entry.name);
-    assert.deepEqual(escaped, []);
-    // Many parsed names carry a separator or "..": the fuzz hits the guard.
-    assert.ok(hostile > cases / 5, `only ${hostile} hostile names`);
-  } finally {
-    await Deno.remove(root, { recursive: true });
-  }
-});
+  }));

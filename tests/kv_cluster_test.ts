@@ -7,6 +7,7 @@ import { FakeWebex } from "../testing.ts";
 import {
   type Instance,
   type InstanceOptions,
+  Pulse,
   startInstance,
   startProxy,
   waitFor,
@@ -32,6 +33,9 @@ Deno.test({
     const roomId = String(room.id);
     await using proxy = startProxy();
     const instances: Instance[] = [];
+    // Each line an instance writes (each reply, among others) wakes the waits.
+    const output = new Pulse();
+    const wake = () => output.next();
     const base: Omit<InstanceOptions, "name"> = {
       apiUrl: webex.url,
       token: webex.bot.token,
@@ -41,6 +45,7 @@ Deno.test({
       kv: kvPath,
       // Short, so that the claims of a killed instance lapse within the test.
       env: { SPACE_KV_LEASE: "4" },
+      onLine: () => output.fire(),
     };
     const start = async (name: string) => {
       const instance = await startInstance({ ...base, name });
@@ -73,7 +78,6 @@ Deno.test({
       const counts = replies();
       return texts.every((text) => (counts.get(text) ?? 0) >= 1);
     };
-    const settle = () => webex.settled();
     let receiverKv: Deno.Kv | undefined;
     try {
       const a = await start("A");
@@ -93,7 +97,7 @@ Deno.test({
       webex.deliverTwice(false);
       const once = send("once", 800);
       const first = [...twice, ...once];
-      await waitFor("1,000 replies", allAnswered(first), settle, 30_000);
+      await waitFor("1,000 replies", allAnswered(first), wake, 30_000);
       await webex.settled();
       const counts = replies();
       const wrong = first.filter((text) => counts.get(text) !== 1);
@@ -110,13 +114,13 @@ Deno.test({
       await waitFor(
         "100 replies before the kill",
         () => webex.postedByBot().length >= before + 100,
-        () => Promise.resolve(),
+        wake,
         20_000,
       );
       a.kill("SIGKILL");
       await a.status;
       const repliesAtKill = webex.postedByBot().length - before;
-      await waitFor("600 replies", allAnswered(second), settle, 40_000);
+      await waitFor("600 replies", allAnswered(second), wake, 40_000);
       await webex.settled();
       const afterKill = replies();
       const repeated = second.filter((text) => afterKill.get(text)! > 1);
@@ -158,7 +162,7 @@ Deno.test({
       );
       const c = await start("C");
       proxy.use([c.url]);
-      await waitFor("200 replies from C", allAnswered(third), settle, 30_000);
+      await waitFor("200 replies from C", allAnswered(third), wake, 30_000);
       await webex.settled();
       const final = replies();
       assert.deepEqual(third.filter((text) => final.get(text) !== 1), []);
