@@ -45,15 +45,10 @@ export {
 export {
   type CursorStore,
   type DedupeStore,
-  isCursorStore,
   MemoryDedupeStore,
   type MemoryDedupeStoreOptions,
 } from "./spaces/dedupe.ts";
-export {
-  assertSignature,
-  signBody,
-  verifySignature,
-} from "./spaces/webex/signature.ts";
+export { assertSignature, verifySignature } from "./spaces/webex/signature.ts";
 export {
   type Channel,
   type ChannelInit,
@@ -94,20 +89,9 @@ export {
   LocalSpace,
   type LocalSpaceOptions,
 } from "./spaces/local.ts";
-export {
-  KvDedupeStore,
-  type KvDedupeStoreOptions,
-  KvQueue,
-  type KvQueueOptions,
-} from "./spaces/kv.ts";
 export { type Logger, quietLogger } from "./spaces/log.ts";
 export { EventQueue, type EventSink } from "./spaces/queue.ts";
-export {
-  downloadAttachment,
-  type DownloadOptions,
-  getAttachment,
-  nameAttachment,
-} from "./spaces/webex/attachments.ts";
+export type { DownloadOptions } from "./spaces/webex/attachments.ts";
 export type { WebexDelivery } from "./spaces/webex/delivery.ts";
 export {
   DEFAULT_API_URL,
@@ -115,19 +99,6 @@ export {
   type WebexClientOptions,
   type WebexRequestOptions,
 } from "./spaces/webex/client.ts";
-export {
-  parseWebexId,
-  sameWebexId,
-  uuidOf,
-  webexId,
-  type WebexIdParts,
-} from "./spaces/webex/ids.ts";
-export {
-  channelFromRoom,
-  membershipEvent,
-  messageFromWebex,
-} from "./spaces/webex/normalise.ts";
-export { MAX_TEXT_BYTES, outgoingMessage } from "./spaces/webex/outgoing.ts";
 export {
   type RegisterOptions,
   SparkSpace,

@@ -32,7 +32,8 @@
  * @module
  */
 
-import { signBody, webexId } from "../mod.ts";
+import { signBody } from "../spaces/webex/signature.ts";
+import { webexId } from "../spaces/webex/ids.ts";
 import { type Kind, SECRET, type ServeConfig } from "./_intake_server.ts";
 import { type LoadResult, loadTool, runLoad } from "./_load.ts";
 import { pinning, printTable, round, spawnJson, writeOut } from "./_report.ts";

@@ -13,15 +13,6 @@
  * @param promise What to wait for.
  * @param signal Ends the wait.
  * @returns What the promise gave.
- *
- * @example
- * ```ts
- * import { abortable } from "./retry.ts";
- *
- * const never = new Promise<void>(() => {});
- * const reason = new Error("stop");
- * await abortable(never, AbortSignal.abort(reason)).catch((error) => console.log(error === reason)); // true
- * ```
  */
 export async function abortable<T>(
   promise: Promise<T>,
@@ -46,13 +37,6 @@ export async function abortable<T>(
  * @param promise What to wait for; it goes on after an abort.
  * @param signal Ends the wait.
  * @returns What the promise gave, or `undefined` on abort.
- *
- * @example
- * ```ts
- * import { raceAbort } from "./retry.ts";
- *
- * console.log(await raceAbort(new Promise(() => {}), AbortSignal.abort())); // undefined
- * ```
  */
 export function raceAbort<T>(
   promise: Promise<T>,
@@ -70,13 +54,6 @@ export function raceAbort<T>(
  *
  * @param ms How long to wait.
  * @param signal Ends the wait.
- *
- * @example
- * ```ts
- * import { abortableSleep } from "./retry.ts";
- *
- * await abortableSleep(1);
- * ```
  */
 export async function abortableSleep(
   ms: number,
@@ -101,13 +78,6 @@ export async function abortableSleep(
  * @param ms How long to wait.
  * @param signal Ends the wait early.
  * @returns True when the whole wait elapsed, false when it was aborted.
- *
- * @example
- * ```ts
- * import { sleep } from "./retry.ts";
- *
- * console.log(await sleep(60_000, AbortSignal.abort())); // false
- * ```
  */
 export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
   return abortableSleep(ms, signal).then(() => true, () => false);

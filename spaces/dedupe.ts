@@ -69,13 +69,6 @@ export interface CursorStore {
  *
  * @param store Any dedupe store.
  * @returns True when it implements {@linkcode CursorStore}.
- *
- * @example Check a store
- * ```ts
- * import { isCursorStore, MemoryDedupeStore } from "@shellbot/spaces";
- *
- * console.log(isCursorStore(new MemoryDedupeStore())); // true
- * ```
  */
 export function isCursorStore(store: unknown): store is CursorStore {
   return typeof store === "object" && store !== null &&

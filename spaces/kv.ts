@@ -70,7 +70,7 @@ export interface KvQueueOptions {
  *
  * @example Put and handle an item
  * ```ts
- * import { KvQueue } from "@shellbot/spaces";
+ * import { KvQueue } from "@shellbot/spaces/kv";
  *
  * const queue = await KvQueue.open<{ text: string }>(":memory:");
  * const { promise, resolve } = Promise.withResolvers<string>();
@@ -139,7 +139,7 @@ export class KvQueue<T> implements EventSink<T>, AsyncDisposable {
    *
    * @example A queue in a file
    * ```ts
-   * import { KvQueue } from "@shellbot/spaces";
+   * import { KvQueue } from "@shellbot/spaces/kv";
    *
    * const dir = await Deno.makeTempDir();
    * const queue = await KvQueue.open<string>(`${dir}/queue.kv`);

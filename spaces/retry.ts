@@ -52,15 +52,6 @@ export const MAX_RETRY_DELAY = 60_000;
  * @param method The HTTP method, in any case.
  * @param status The HTTP status of the answer.
  * @returns True when the same request may be sent again.
- *
- * @example
- * ```ts
- * import { isRetryableStatus } from "./retry.ts";
- *
- * console.log(isRetryableStatus("POST", 429)); // true
- * console.log(isRetryableStatus("POST", 503)); // false
- * console.log(isRetryableStatus("GET", 503)); // true
- * ```
  */
 export function isRetryableStatus(method: string, status: number): boolean {
   if (status === 429) return true;
@@ -82,16 +73,6 @@ export function isRetryableStatus(method: string, status: number): boolean {
  * @param method The method of the one request to send again, if that is
  * the question.
  * @returns True when trying again may succeed.
- *
- * @example
- * ```ts
- * import { ApiError } from "@shellbot/spaces";
- * import { isTransient } from "./retry.ts";
- *
- * const error = new ApiError({ status: 500, method: "POST", path: "/messages" });
- * console.log(isTransient(error)); // true: the handler may run again
- * console.log(isTransient(error, "POST")); // false: the POST may have posted
- * ```
  */
 export function isTransient(error: unknown, method?: string): boolean {
   if (method !== undefined) {
@@ -115,16 +96,6 @@ export function isTransient(error: unknown, method?: string): boolean {
  *
  * @param error What was thrown.
  * @returns True for an {@linkcode ApiError} that is a final no.
- *
- * @example
- * ```ts
- * import { ApiError } from "@shellbot/spaces";
- * import { isPermanentRefusal } from "./retry.ts";
- *
- * const gone = new ApiError({ status: 404, method: "GET", path: "/messages/m1" });
- * const busy = new ApiError({ status: 429, method: "GET", path: "/messages/m1" });
- * console.log(isPermanentRefusal(gone), isPermanentRefusal(busy)); // true false
- * ```
  */
 export function isPermanentRefusal(error: unknown): error is ApiError {
   return error instanceof ApiError && error.status >= 400 &&
@@ -139,14 +110,6 @@ export function isPermanentRefusal(error: unknown): error is ApiError {
  * largest result.
  * @returns Milliseconds to wait (0 for a date in the past), at most `max`;
  * `undefined` when the header is absent or cannot be read.
- *
- * @example
- * ```ts
- * import { parseRetryAfter } from "./retry.ts";
- *
- * console.log(parseRetryAfter("3")); // 3000
- * console.log(parseRetryAfter("3600", { max: 60_000 })); // 60000
- * ```
  */
 export function parseRetryAfter(
   value: string | null | undefined,
@@ -187,15 +150,6 @@ export interface Backoff {
  * @param backoff Base, cap and factor, in ms.
  * @param random A source of numbers in [0, 1).
  * @returns Milliseconds, between half the ceiling and the ceiling.
- *
- * @example
- * ```ts
- * import { backoffDelay } from "./retry.ts";
- *
- * const backoff = { base: 500, max: 30_000 };
- * console.log(backoffDelay(3, backoff, () => 0)); // 1000
- * console.log(backoffDelay(3, backoff, () => 1)); // 2000
- * ```
  */
 export function backoffDelay(
   retry: number,
@@ -218,15 +172,6 @@ export function backoffDelay(
  * @param options `maxRetryAfter`, the cap on the server's wait (default
  * {@linkcode MAX_RETRY_DELAY}); `random`, the jitter source.
  * @returns Milliseconds to wait.
- *
- * @example
- * ```ts
- * import { ApiError } from "@shellbot/spaces";
- * import { retryDelay } from "./retry.ts";
- *
- * const error = new ApiError({ status: 429, method: "GET", path: "/rooms", retryAfter: 3_600_000 });
- * console.log(retryDelay(error, 1, { base: 500, max: 30_000 })); // 60000
- * ```
  */
 export function retryDelay(
   error: unknown,
@@ -265,18 +210,6 @@ export interface RetryingOptions {
  * @param options Attempts, which failures to retry, backoff and signal.
  * @returns What the operation returned.
  * @throws The operation's last error.
- *
- * @example
- * ```ts
- * import { retrying } from "./retry.ts";
- *
- * let calls = 0;
- * const value = await retrying(async () => {
- *   if (++calls < 3) throw new Error("busy");
- *   return calls;
- * }, { attempts: 5, when: () => true, backoff: { base: 1, max: 10 } });
- * console.log(value); // 3
- * ```
  */
 export async function retrying<T>(
   operation: () => T | Promise<T>,

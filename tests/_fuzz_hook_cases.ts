@@ -5,7 +5,7 @@
  * @module
  */
 
-import { signBody } from "../mod.ts";
+import { signBody } from "../spaces/webex/signature.ts";
 import { deepJson, type Rng } from "./_fuzz.ts";
 import {
   badSignature,

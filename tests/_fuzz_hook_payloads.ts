@@ -5,7 +5,7 @@
  * @module
  */
 
-import { signBody } from "../mod.ts";
+import { signBody } from "../spaces/webex/signature.ts";
 import { fakeWebexId as webexId } from "../testing.ts";
 import type { Rng } from "./_fuzz.ts";
 

@@ -3,11 +3,11 @@ import {
   type DedupeStore,
   type EventQueue,
   type EventSink,
-  signBody,
   type SpaceEvent,
   type WebexDelivery,
   WebexSpace,
 } from "../mod.ts";
+import { signBody } from "../spaces/webex/signature.ts";
 import { FakeWebex } from "../testing.ts";
 
 /** A FakeWebex with a user and a room, and a connected WebexSpace on it. */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { EventQueue, signBody, type SpaceEvent } from "../mod.ts";
+import { EventQueue, type SpaceEvent } from "../mod.ts";
+import { signBody } from "../spaces/webex/signature.ts";
 import { createHookHandler } from "../server.ts";
 import { pool, Rng, withSeed } from "./_fuzz.ts";
 import { buildCase, pickKind, type World } from "./_fuzz_hook_cases.ts";

@@ -4,10 +4,10 @@ import {
   ConfigurationError,
   Context,
   NetworkError,
-  signBody,
   verifySignature,
   WebexSpace,
 } from "../mod.ts";
+import { signBody } from "../spaces/webex/signature.ts";
 import { createHookHandler } from "../server.ts";
 import { FAKE_TOKEN_PREFIX } from "../testing.ts";
 import { openRefusingPort } from "./_ports.ts";

@@ -3,10 +3,10 @@ import { createHmac } from "node:crypto";
 import {
   assertSignature,
   SignatureError,
-  signBody,
   SpacesError,
   verifySignature,
 } from "../mod.ts";
+import { signBody } from "../spaces/webex/signature.ts";
 
 const encoder = new TextEncoder();
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ApiError, sameWebexId, WebexClient } from "../mod.ts";
+import { ApiError, WebexClient } from "../mod.ts";
+import { sameWebexId } from "../spaces/webex/ids.ts";
 import { FakeWebex } from "../testing.ts";
 import {
   createMembership,

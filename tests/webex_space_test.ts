@@ -5,9 +5,9 @@ import {
   Context,
   SpaceFactory,
   SparkSpace,
-  uuidOf,
   WebexSpace,
 } from "../mod.ts";
+import { uuidOf } from "../spaces/webex/ids.ts";
 import { webexFixture } from "./_webex.ts";
 
 Deno.test("check names space.token and WEBEX_BOT_TOKEN when no token is set", () => {

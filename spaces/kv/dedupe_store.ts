@@ -48,7 +48,7 @@ interface Entry {
  *
  * @example Claim, complete, and see the duplicate
  * ```ts
- * import { KvDedupeStore } from "@shellbot/spaces";
+ * import { KvDedupeStore } from "@shellbot/spaces/kv";
  *
  * using kv = await Deno.openKv(":memory:");
  * const store = new KvDedupeStore(kv);

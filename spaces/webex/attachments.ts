@@ -25,18 +25,6 @@ export interface DownloadOptions extends SignalOptions {
  * @param url The content URL of the attachment.
  * @param options A signal to cancel.
  * @returns The name as the sender gave it (not safe as a path).
- *
- * @example Read a file's name before downloading it
- * ```ts
- * import { nameAttachment, WebexClient } from "@shellbot/spaces";
- * import { FakeWebex } from "@shellbot/spaces/testing";
- *
- * await using webex = await FakeWebex.start();
- * const room = webex.addRoom({ title: "Files" });
- * const url = webex.addContent(String(room.id), { name: "notes.txt", bytes: new TextEncoder().encode("hi") });
- * const client = new WebexClient({ token: webex.bot.token, apiUrl: webex.url });
- * console.log(await nameAttachment(client, url)); // "notes.txt"
- * ```
  */
 export async function nameAttachment(
   client: WebexClient,
@@ -56,19 +44,6 @@ export async function nameAttachment(
  * @param url The content URL of the attachment.
  * @param options A signal to cancel.
  * @returns The body, to be read or cancelled by the caller.
- *
- * @example Read a file as a stream
- * ```ts
- * import { getAttachment, WebexClient } from "@shellbot/spaces";
- * import { FakeWebex } from "@shellbot/spaces/testing";
- *
- * await using webex = await FakeWebex.start();
- * const room = webex.addRoom({ title: "Files" });
- * const url = webex.addContent(String(room.id), { name: "notes.txt", bytes: new TextEncoder().encode("hi") });
- * const client = new WebexClient({ token: webex.bot.token, apiUrl: webex.url });
- * const stream = await getAttachment(client, url);
- * console.log(await new Response(stream).text()); // "hi"
- * ```
  */
 export async function getAttachment(
   client: WebexClient,
@@ -87,21 +62,6 @@ export async function getAttachment(
  * @param url The content URL of the attachment.
  * @param options The folder, and a signal to cancel.
  * @returns The path of the saved file.
- *
- * @example Save a file in a folder
- * ```ts
- * import { downloadAttachment, WebexClient } from "@shellbot/spaces";
- * import { FakeWebex } from "@shellbot/spaces/testing";
- *
- * await using webex = await FakeWebex.start();
- * const room = webex.addRoom({ title: "Files" });
- * const url = webex.addContent(String(room.id), { name: "notes.txt", bytes: new TextEncoder().encode("hi") });
- * const client = new WebexClient({ token: webex.bot.token, apiUrl: webex.url });
- * const dir = await Deno.makeTempDir();
- * const path = await downloadAttachment(client, url, { dir });
- * console.log(await Deno.readTextFile(path)); // "hi"
- * await Deno.remove(dir, { recursive: true });
- * ```
  */
 export async function downloadAttachment(
   client: WebexClient,

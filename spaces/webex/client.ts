@@ -31,7 +31,7 @@ export type * from "./client_options.ts";
  *
  * @example Compare a client's API URL with the default
  * ```ts
- * import { DEFAULT_API_URL, WebexClient } from "./client.ts";
+ * import { DEFAULT_API_URL, WebexClient } from "@shellbot/spaces";
  *
  * console.log(new WebexClient({ token: "secret" }).apiUrl === DEFAULT_API_URL); // true
  * ```
@@ -51,7 +51,7 @@ export const DEFAULT_API_URL = "https://webexapis.com/v1";
  *
  * @example List rooms with an injected fetch
  * ```ts
- * import { WebexClient } from "./client.ts";
+ * import { WebexClient } from "@shellbot/spaces";
  *
  * const client = new WebexClient({
  *   token: "secret",
@@ -76,7 +76,7 @@ export class WebexClient {
    *
    * @example Point a client at another API URL
    * ```ts
-   * import { WebexClient } from "./client.ts";
+   * import { WebexClient } from "@shellbot/spaces";
    *
    * const client = new WebexClient({ token: "secret", apiUrl: "https://api-usgov.webex.com/v1/" });
    * console.log(client.apiUrl); // "https://api-usgov.webex.com/v1"
@@ -91,7 +91,7 @@ export class WebexClient {
    *
    * @example Read the API URL
    * ```ts
-   * import { WebexClient } from "./client.ts";
+   * import { WebexClient } from "@shellbot/spaces";
    *
    * console.log(new WebexClient({ token: "secret" }).apiUrl); // "https://webexapis.com/v1"
    * ```
@@ -115,7 +115,7 @@ export class WebexClient {
    *
    * @example Download bytes as a stream
    * ```ts
-   * import { WebexClient } from "./client.ts";
+   * import { WebexClient } from "@shellbot/spaces";
    *
    * const client = new WebexClient({
    *   token: "secret",
@@ -187,7 +187,7 @@ export class WebexClient {
    *
    * @example Update a room
    * ```ts
-   * import { WebexClient } from "./client.ts";
+   * import { WebexClient } from "@shellbot/spaces";
    *
    * const client = new WebexClient({
    *   token: "secret",
@@ -219,7 +219,7 @@ export class WebexClient {
    *
    * @example Get the bot itself
    * ```ts
-   * import { WebexClient } from "./client.ts";
+   * import { WebexClient } from "@shellbot/spaces";
    *
    * const client = new WebexClient({
    *   token: "secret",
@@ -244,7 +244,7 @@ export class WebexClient {
    *
    * @example Post a message
    * ```ts
-   * import { WebexClient } from "./client.ts";
+   * import { WebexClient } from "@shellbot/spaces";
    *
    * const client = new WebexClient({
    *   token: "secret",
@@ -272,7 +272,7 @@ export class WebexClient {
    *
    * @example Revive a webhook
    * ```ts
-   * import { WebexClient } from "./client.ts";
+   * import { WebexClient } from "@shellbot/spaces";
    *
    * const client = new WebexClient({
    *   token: "secret",
@@ -298,7 +298,7 @@ export class WebexClient {
    *
    * @example Delete a message
    * ```ts
-   * import { WebexClient } from "./client.ts";
+   * import { WebexClient } from "@shellbot/spaces";
    *
    * const client = new WebexClient({
    *   token: "secret",
@@ -326,7 +326,7 @@ export class WebexClient {
    *
    * @example Take the first memberships only
    * ```ts
-   * import { WebexClient } from "./client.ts";
+   * import { WebexClient } from "@shellbot/spaces";
    *
    * const client = new WebexClient({
    *   token: "secret",

@@ -12,7 +12,7 @@ import type { Logger } from "../log.ts";
  *
  * @example Retry fewer times, and wait less for a slow server
  * ```ts
- * import { WebexClient, type WebexClientOptions } from "./client.ts";
+ * import { WebexClient, type WebexClientOptions } from "@shellbot/spaces";
  *
  * const options: WebexClientOptions = {
  *   token: "secret",
@@ -93,7 +93,7 @@ export interface WebexClientOptions {
  *
  * @example Upload a stream that can be sent again after a 429
  * ```ts
- * import { WebexClient, type WebexRequestOptions } from "./client.ts";
+ * import { WebexClient, type WebexRequestOptions } from "@shellbot/spaces";
  *
  * const client = new WebexClient({
  *   token: "secret",

@@ -27,16 +27,6 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  *
  * @param header The header value, or `null` when the response has none.
  * @returns The type in lower case, and the file name when there is one.
- *
- * @example Name a downloaded file
- * ```ts
- * import { parseContentDisposition } from "./content_disposition.ts";
- *
- * const { type, filename } = parseContentDisposition(
- *   `attachment; filename="plan.pdf"; filename*=UTF-8''plan%20%C3%A9t%C3%A9.pdf`,
- * );
- * console.log(type, filename); // "attachment" "plan été.pdf"
- * ```
  */
 export function parseContentDisposition(
   header: string | null | undefined,

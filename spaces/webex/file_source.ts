@@ -61,13 +61,6 @@ const CONTENT_TYPES: Record<string, string> = {
  *
  * @param name A file name or path, such as `report.pdf`.
  * @returns The media type, or `application/octet-stream` when unknown.
- *
- * @example Guess the type of a PDF
- * ```ts
- * import { guessContentType } from "./file_source.ts";
- *
- * console.log(guessContentType("Report.PDF")); // "application/pdf"
- * ```
  */
 export function guessContentType(name: string): string {
   const extension = /\.([^./\\]+)$/.exec(name)?.[1]?.toLowerCase();
@@ -89,16 +82,6 @@ export function guessContentType(name: string): string {
  * @throws {SpacesError} When a path is missing, a directory or unreadable.
  * @throws {RangeError} When the size is known and above 100 MB.
  * @throws {TypeError} When the input is none of the accepted forms.
- *
- * @example Attach a Blob
- * ```ts
- * import { resolveFile } from "./file_source.ts";
- *
- * const resolved = await resolveFile(new File(["a,b\n"], "table.csv"));
- * if (resolved.kind === "upload") {
- *   console.log(resolved.file.name, resolved.file.type); // "table.csv" "text/csv"
- * }
- * ```
  */
 export async function resolveFile(
   input: FileInput,

@@ -25,14 +25,6 @@ export interface WebexIdParts {
  * `TEAM`, `WEBHOOK`, `CONTENT`...
  * @param uuid The object's identifier; a fresh random uuid when absent.
  * @returns The base64 id, padded.
- *
- * @example Make a room id
- * ```ts
- * import { uuidOf, webexId } from "@shellbot/spaces";
- *
- * const id = webexId("ROOM", "bbceb1ad-43f1-3b58-9147-f14bb0c4d154");
- * console.log(uuidOf(id)); // "bbceb1ad-43f1-3b58-9147-f14bb0c4d154"
- * ```
  */
 export function webexId(
   type: string,
@@ -46,13 +38,6 @@ export function webexId(
  *
  * @param id A base64 (or base64url) Webex id.
  * @returns Its cluster, type and uuid, or `undefined` when it is not a Webex id.
- *
- * @example Read the type of an id
- * ```ts
- * import { parseWebexId, webexId } from "@shellbot/spaces";
- *
- * console.log(parseWebexId(webexId("TEAM"))?.type); // "TEAM"
- * ```
  */
 export function parseWebexId(id: string): WebexIdParts | undefined {
   let decoded: string;
@@ -71,14 +56,6 @@ export function parseWebexId(id: string): WebexIdParts | undefined {
  *
  * @param id A base64 Webex id, padded or not.
  * @returns The uuid, or `undefined` when the id does not decode.
- *
- * @example Compare two forms of one id
- * ```ts
- * import { uuidOf, webexId } from "@shellbot/spaces";
- *
- * const id = webexId("PEOPLE");
- * console.log(uuidOf(id) === uuidOf(id.replace(/=+$/, ""))); // true
- * ```
  */
 export function uuidOf(id: string): string | undefined {
   return parseWebexId(id)?.uuid;
@@ -91,14 +68,6 @@ export function uuidOf(id: string): string | undefined {
  * @param a An id.
  * @param b Another id.
  * @returns True when both name the same object.
- *
- * @example Padded and unpadded forms
- * ```ts
- * import { sameWebexId, webexId } from "@shellbot/spaces";
- *
- * const id = webexId("PEOPLE");
- * console.log(sameWebexId(id, id.replace(/=+$/, ""))); // true
- * ```
  */
 export function sameWebexId(
   a: string | undefined,

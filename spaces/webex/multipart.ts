@@ -58,21 +58,6 @@ const encoder = new TextEncoder();
  * @returns The body stream, its `Content-Type` and, when known, its length.
  * @throws {TypeError} When the boundary, a field name or the type is invalid.
  * @throws {RangeError} When `file.size` is not a non-negative integer.
- *
- * @example Post a message with a file
- * ```ts
- * import { createMultipartBody } from "./multipart.ts";
- *
- * const bytes = new TextEncoder().encode("hello");
- * const multipart = createMultipartBody(
- *   { roomId: "R1", text: "Here it is" },
- *   { name: "hello.txt", type: "text/plain", size: bytes.length, stream: () => new Blob([bytes]).stream() },
- * );
- * const form = await new Response(multipart.body, {
- *   headers: { "content-type": multipart.contentType },
- * }).formData();
- * console.log(form.get("text")); // "Here it is"
- * ```
  */
 export function createMultipartBody(
   fields: Record<string, string | undefined>,

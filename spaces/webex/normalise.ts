@@ -23,14 +23,6 @@ const text = (value: unknown): string | undefined =>
  *
  * @param json A message as `GET /messages/{id}` answers it.
  * @returns The event.
- *
- * @example Normalise a message
- * ```ts
- * import { messageFromWebex } from "@shellbot/spaces";
- *
- * const message = messageFromWebex({ id: "M1", roomId: "R1", roomType: "direct", text: "hi" });
- * console.log(message.isDirect, message.content); // true "hi"
- * ```
  */
 export function messageFromWebex(json: Record<string, unknown>): Message {
   const files = Array.isArray(json.files) ? json.files : [];
@@ -58,14 +50,6 @@ export function messageFromWebex(json: Record<string, unknown>): Message {
  *
  * @param json A room as `GET /rooms/{id}` answers it.
  * @returns The channel.
- *
- * @example Normalise a team room
- * ```ts
- * import { channelFromRoom } from "@shellbot/spaces";
- *
- * const channel = channelFromRoom({ id: "R1", title: "Ops", type: "group", teamId: "T1", isLocked: true });
- * console.log(channel.isTeam, channel.isModerated); // true true
- * ```
  */
 export function channelFromRoom(json: Record<string, unknown>): Channel {
   return createChannel({
@@ -84,14 +68,6 @@ export function channelFromRoom(json: Record<string, unknown>): Channel {
  * @param json A membership, as a `memberships` webhook carries it in `data`.
  * @param kind `"join"` for a created membership, `"leave"` for a deleted one.
  * @returns The event.
- *
- * @example Someone was added to a room
- * ```ts
- * import { membershipEvent } from "@shellbot/spaces";
- *
- * const join = membershipEvent({ personId: "P1", personEmail: "a@acme.com", roomId: "R1" }, "join");
- * console.log(join.type, join.actorAddress); // "join" "a@acme.com"
- * ```
  */
 export function membershipEvent(
   json: Record<string, unknown>,

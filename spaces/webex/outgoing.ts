@@ -13,14 +13,6 @@ import { createMultipartBody } from "./multipart.ts";
 
 /**
  * Webex refuses `text` or `markdown` longer than this, in UTF-8 bytes.
- *
- * @example Check a text before posting it
- * ```ts
- * import { MAX_TEXT_BYTES } from "@shellbot/spaces";
- *
- * const fits = new TextEncoder().encode("hello").length <= MAX_TEXT_BYTES;
- * console.log(fits); // true
- * ```
  */
 export const MAX_TEXT_BYTES = 7439;
 
@@ -35,14 +27,6 @@ const encoder = new TextEncoder();
  * @returns Options for `WebexClient.request`.
  * @throws {RangeError} When the text or the content is over
  * {@linkcode MAX_TEXT_BYTES}, before any request is made.
- *
- * @example A text message
- * ```ts
- * import { outgoingMessage } from "@shellbot/spaces";
- *
- * const options = await outgoingMessage({ id: "R1", text: "hello" });
- * console.log(options.json); // { roomId: "R1", text: "hello" }
- * ```
  */
 export async function outgoingMessage(
   request: PostMessageRequest,

@@ -37,14 +37,6 @@ function hmac(body: Uint8Array, secret: string): Uint8Array {
  * @param body The raw bytes (or text) of the delivery.
  * @param secret The webhook's secret.
  * @returns The lowercase hex HMAC-SHA1.
- *
- * @example Sign a delivery
- * ```ts
- * import { signBody } from "@shellbot/spaces";
- *
- * const signature = await signBody('{"id":"1"}', "secret");
- * console.log(signature.length); // 40
- * ```
  */
 export function signBody(
   body: Uint8Array | string,
@@ -68,10 +60,12 @@ export function signBody(
  *
  * @example Verify a delivery
  * ```ts
- * import { signBody, verifySignature } from "@shellbot/spaces";
+ * import { createHmac } from "node:crypto";
+ * import { verifySignature } from "@shellbot/spaces";
  *
  * const body = new TextEncoder().encode('{"id":"1"}');
- * const signature = await signBody(body, "secret");
+ * // What Webex sends in X-Spark-Signature: the hex HMAC-SHA1 of the raw body.
+ * const signature = createHmac("sha1", "secret").update(body).digest("hex");
  * console.log(await verifySignature(body, signature, "secret")); // true
  * console.log(await verifySignature(body, signature, "other")); // false
  * ```
@@ -99,10 +93,12 @@ export function verifySignature(
  *
  * @example Refuse a delivery in your own route
  * ```ts
- * import { assertSignature, SignatureError, signBody } from "@shellbot/spaces";
+ * import { createHmac } from "node:crypto";
+ * import { assertSignature, SignatureError } from "@shellbot/spaces";
  *
  * const body = new TextEncoder().encode('{"id":"1"}');
- * await assertSignature(body, await signBody(body, "secret"), "secret");
+ * const signature = createHmac("sha1", "secret").update(body).digest("hex");
+ * await assertSignature(body, signature, "secret"); // passes
  * try {
  *   await assertSignature(body, null, "secret");
  * } catch (error) {
