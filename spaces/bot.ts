@@ -33,6 +33,45 @@ export type BotHandler = (
 ) => void | Promise<void>;
 
 /**
+ * A bot as an object, such as a toolkit `Bot`: accepted wherever a
+ * {@linkcode BotHandler} is (`loadBot`, `botSink`, `runBot`).
+ *
+ * @example A bot object
+ * ```ts
+ * import type { BotLike } from "@shellbot/spaces";
+ *
+ * export default {
+ *   async handle(event, space) {
+ *     if (event.type === "join") await space.postMessage(event.channelId, "Welcome!");
+ *   },
+ * } satisfies BotLike;
+ * ```
+ */
+export interface BotLike {
+  /** Handles one event; `signal` aborts when the space stops. */
+  handle(
+    event: SpaceEvent,
+    space: Space,
+    options?: { signal?: AbortSignal },
+  ): void | Promise<void>;
+}
+
+// The one place where a bot object becomes a handler. The handler keeps
+// `handle`, so that a bot from loadBot still gets botSink's signal.
+function asHandler(
+  bot: BotHandler | BotLike,
+  signal?: AbortSignal,
+): BotHandler {
+  const object = bot as Partial<BotLike>;
+  if (typeof object.handle !== "function") return bot as BotHandler;
+  const handle = object.handle.bind(bot);
+  return Object.assign(
+    (event: SpaceEvent, space: Space) => handle(event, space, { signal }),
+    { handle },
+  );
+}
+
+/**
  * Loads a bot module and returns its default export.
  *
  * @param specifier A path (relative to the working directory) or a URL.
@@ -62,12 +101,13 @@ export async function loadBot(specifier: string): Promise<BotHandler> {
       { cause: error },
     );
   }
-  if (typeof module.default !== "function") {
+  const bot = module.default as BotHandler | BotLike | undefined;
+  if (typeof bot !== "function" && typeof bot?.handle !== "function") {
     throw new SpacesError(
-      `The bot module '${specifier}' must export a function as default: export default (event, space) => { ... }`,
+      `The bot module '${specifier}' must export a function or a Bot as default: export default (event, space) => { ... }`,
     );
   }
-  return module.default as BotHandler;
+  return asHandler(bot);
 }
 
 /**
@@ -95,10 +135,11 @@ export async function loadBot(specifier: string): Promise<BotHandler> {
  * ```
  */
 export function botSink(
-  bot: BotHandler,
+  bot: BotHandler | BotLike,
   space: Space | (() => Space),
   options: BotSinkOptions = {},
 ): EventSink<SpaceEvent> {
+  const handler = asHandler(bot, options.signal);
   const spaceOf = typeof space === "function" ? space : () => space;
   const retries = options.retries ?? 2;
   const backoff = (options.backoff ?? 1) * 1000;
@@ -106,7 +147,7 @@ export function botSink(
     async put(event) {
       for (let attempt = 0;; attempt++) {
         try {
-          return await bot(event, spaceOf());
+          return await handler(event, spaceOf());
         } catch (error) {
           if (isTransient(error) && attempt < retries) {
             const wait =
@@ -189,7 +230,7 @@ function isTransient(error: unknown): boolean {
  * ```
  */
 export async function runBot(
-  bot: BotHandler,
+  bot: BotHandler | BotLike,
   space: Space,
   events: AsyncIterable<SpaceEvent>,
   options: BotSinkOptions = {},
