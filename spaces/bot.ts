@@ -40,11 +40,12 @@ export type BotHandler = (
  * ```ts
  * import type { BotLike } from "@shellbot/spaces";
  *
- * export default {
+ * const bot: BotLike = {
  *   async handle(event, space) {
  *     if (event.type === "join") await space.postMessage(event.channelId, "Welcome!");
  *   },
- * } satisfies BotLike;
+ * };
+ * export default bot;
  * ```
  */
 export interface BotLike {

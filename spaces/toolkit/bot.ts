@@ -243,9 +243,12 @@ export class Bot<X extends object = {}> implements BotLike {
       entries.unshift({ name: "help", description: "this list" });
     }
     const width = Math.max(0, ...entries.map((entry) => entry.name.length));
-    return ["Commands:", ...entries.map((entry) =>
-      `  ${entry.name.padEnd(width)}  ${entry.description}`.trimEnd()
-    )].join("\n");
+    return [
+      "Commands:",
+      ...entries.map((entry) =>
+        `  ${entry.name.padEnd(width)}  ${entry.description}`.trimEnd()
+      ),
+    ].join("\n");
   }
 
   /**

@@ -106,9 +106,7 @@ export class BotContext<E extends SpaceEvent = SpaceEvent> {
     const request: ReplyRequest = typeof reply === "string"
       ? { text: reply }
       : reply;
-    const parentId = "parentId" in this.event
-      ? this.event.parentId
-      : undefined;
+    const parentId = "parentId" in this.event ? this.event.parentId : undefined;
     const channel = this.event.channelId;
     const sender = _personOf(this.event)?.label;
     const destination = channel
