@@ -153,8 +153,8 @@ export class Bot<X extends object = {}> implements BotLike {
       // does not hide it.
       this.#steps.push({
         test: (ctx, routing) =>
-          !this.#commands.some((entry) => entry.names.includes("help")) &&
-          commandOf(ctx, routing, HELP_NAMES),
+          commandOf(ctx, routing, HELP_NAMES) &&
+          !this.#commands.some((entry) => entry.names.includes("help")),
         run: (ctx) => ctx.reply(this.helpText()),
       });
     }
