@@ -36,16 +36,19 @@ export type BotHandler = (
  * A bot as an object, such as a toolkit `Bot`: accepted wherever a
  * {@linkcode BotHandler} is (`loadBot`, `botSink`, `runBot`).
  *
- * @example A bot object
+ * @example A bot object, wired to a local space
  * ```ts
- * import type { BotLike } from "@shellbot/spaces";
+ * import { type BotLike, botSink, LocalSpace, type Space } from "@shellbot/spaces";
  *
  * const bot: BotLike = {
  *   async handle(event, space) {
- *     if (event.type === "join") await space.postMessage(event.channelId, "Welcome!");
+ *     if (event.type === "message" && event.channelId) {
+ *       await space.postMessage(event.channelId, "Heard you");
+ *     }
  *   },
  * };
- * export default bot;
+ * const space: Space = new LocalSpace({ input: ["hi"], ears: botSink(bot, () => space) });
+ * await space.run();
  * ```
  */
 export interface BotLike {
@@ -105,7 +108,7 @@ export async function loadBot(specifier: string): Promise<BotHandler> {
   const bot = module.default as BotHandler | BotLike | undefined;
   if (typeof bot !== "function" && typeof bot?.handle !== "function") {
     throw new SpacesError(
-      `The bot module '${specifier}' must export a function or a Bot as default: export default (event, space) => { ... }`,
+      `The bot module '${specifier}' must export a function as default, or a Bot: export default (event, space) => { ... }`,
     );
   }
   return asHandler(bot);

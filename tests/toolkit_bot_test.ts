@@ -281,7 +281,7 @@ Deno.test("loadBot takes a module whose default export is a Bot, keeping the sig
     assert.deepEqual(logs, ["false", "true"]);
     await assert.rejects(
       () => loadBot("data:text/javascript,export default 42"),
-      /must export a function or a Bot/,
+      /must export a function as default, or a Bot/,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -80,13 +80,12 @@ type Step<X> = _Route<BotContext & X>;
  * ```ts
  * import { Bot } from "@shellbot/spaces";
  *
- * const bot = new Bot();
- * bot.command("echo", (ctx) => ctx.reply(ctx.rest || "(nothing to echo)"), {
- *   description: "says the text back",
- * });
- * bot.hears(/^thanks?\b/i, (ctx) => ctx.reply("You are welcome!"));
- * bot.on("join", (ctx) => ctx.reply(`Welcome, ${ctx.event.actorLabel ?? "friend"}!`));
- * export default bot;
+ * export default new Bot()
+ *   .command("echo", (ctx) => ctx.reply(ctx.rest || "(nothing to echo)"), {
+ *     description: "says the text back",
+ *   })
+ *   .hears(/^thanks?\b/i, (ctx) => ctx.reply("You are welcome!"))
+ *   .on("join", (ctx) => ctx.reply(`Welcome, ${ctx.event.actorLabel ?? "friend"}!`));
  * ```
  *
  * @example Run it on a scripted local space
