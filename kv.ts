@@ -1,7 +1,8 @@
 /**
  * Deno KV parts of @shellbot/spaces: {@linkcode KvQueue}, a durable queue of
  * deliveries shared by every instance of a deployment, and
- * {@linkcode KvDedupeStore}, the shared record of handled events.
+ * {@linkcode KvDedupeStore}, the shared record of handled events, and
+ * {@linkcode KvSessionStorage}, bot sessions shared the same way.
  *
  * They need Deno KV, which is unstable in Deno 2: run with `--unstable-kv`
  * (or `"unstable": ["kv"]` in `deno.json`). `@shellbot/spaces` itself runs
@@ -28,3 +29,7 @@ export {
   KvQueue,
   type KvQueueOptions,
 } from "./spaces/kv.ts";
+export {
+  KvSessionStorage,
+  type KvSessionStorageOptions,
+} from "./spaces/kv/session_storage.ts";

@@ -37,11 +37,41 @@ export {
 } from "./spaces/base.ts";
 export {
   type BotHandler,
+  type BotLike,
   botSink,
   type BotSinkOptions,
   loadBot,
   runBot,
 } from "./spaces/bot.ts";
+export {
+  Bot,
+  type BotOptions,
+  type CommandContext,
+  type CommandOptions,
+  type ErrorHandler,
+  type EventContext,
+  type HearsContext,
+} from "./spaces/toolkit/bot.ts";
+export {
+  BotContext,
+  type BotContextOptions,
+  type Person,
+  type ReplyRequest,
+} from "./spaces/toolkit/context.ts";
+export {
+  type Handler,
+  type Middleware,
+  type NextFunction,
+} from "./spaces/toolkit/compose.ts";
+export {
+  MemorySessionStorage,
+  type MemorySessionStorageOptions,
+  session,
+  type SessionFlavor,
+  type SessionKey,
+  type SessionOptions,
+  type SessionStorage,
+} from "./spaces/toolkit/session.ts";
 export {
   type CursorStore,
   type DedupeStore,

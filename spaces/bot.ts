@@ -32,6 +32,49 @@ export type BotHandler = (
 ) => void | Promise<void>;
 
 /**
+ * A bot as an object, such as a toolkit `Bot`: accepted wherever a
+ * {@linkcode BotHandler} is (`loadBot`, `botSink`, `runBot`).
+ *
+ * @example A bot object, wired to a local space
+ * ```ts
+ * import { type BotLike, botSink, LocalSpace, type Space } from "@shellbot/spaces";
+ *
+ * const bot: BotLike = {
+ *   async handle(event, space) {
+ *     if (event.type === "message" && event.channelId) {
+ *       await space.postMessage(event.channelId, "Heard you");
+ *     }
+ *   },
+ * };
+ * const space: Space = new LocalSpace({ input: ["hi"], ears: botSink(bot, () => space) });
+ * await space.run();
+ * ```
+ */
+export interface BotLike {
+  /** Handles one event; `signal` aborts when the space stops. */
+  handle(
+    event: SpaceEvent,
+    space: Space,
+    options?: { signal?: AbortSignal },
+  ): void | Promise<void>;
+}
+
+// The one place where a bot object becomes a handler. The handler keeps
+// `handle`, so that a bot from loadBot still gets botSink's signal.
+function asHandler(
+  bot: BotHandler | BotLike,
+  signal?: AbortSignal,
+): BotHandler {
+  const object = bot as Partial<BotLike>;
+  if (typeof object.handle !== "function") return bot as BotHandler;
+  const handle = object.handle.bind(bot);
+  return Object.assign(
+    (event: SpaceEvent, space: Space) => handle(event, space, { signal }),
+    { handle },
+  );
+}
+
+/**
  * Loads a bot module and returns its default export.
  *
  * @param specifier A path (relative to the working directory) or a URL.
@@ -61,12 +104,13 @@ export async function loadBot(specifier: string): Promise<BotHandler> {
       { cause: error },
     );
   }
-  if (typeof module.default !== "function") {
+  const bot = module.default as BotHandler | BotLike | undefined;
+  if (typeof bot !== "function" && typeof bot?.handle !== "function") {
     throw new SpacesError(
-      `The bot module '${specifier}' must export a function as default: export default (event, space) => { ... }`,
+      `The bot module '${specifier}' must export a function as default, or a Bot: export default (event, space) => { ... }`,
     );
   }
-  return module.default as BotHandler;
+  return asHandler(bot);
 }
 
 /**
@@ -94,17 +138,18 @@ export async function loadBot(specifier: string): Promise<BotHandler> {
  * ```
  */
 export function botSink(
-  bot: BotHandler,
+  bot: BotHandler | BotLike,
   space: Space | (() => Space),
   options: BotSinkOptions = {},
 ): EventSink<SpaceEvent> {
+  const handler = asHandler(bot, options.signal);
   const spaceOf = typeof space === "function" ? space : () => space;
   const retries = options.retries ?? 2;
   const backoff = { base: options.backoff ?? 1_000, max: MAX_RETRY_DELAY };
   return {
     async put(event) {
       try {
-        return await retrying(() => bot(event, spaceOf()), {
+        return await retrying(() => handler(event, spaceOf()), {
           attempts: retries + 1,
           // The bot runs again as a whole, deciding afresh what to send.
           when: (error) => isTransient(error),
@@ -180,7 +225,7 @@ export interface BotSinkOptions {
  * ```
  */
 export async function runBot(
-  bot: BotHandler,
+  bot: BotHandler | BotLike,
   space: Space,
   events: AsyncIterable<SpaceEvent>,
   options: BotSinkOptions = {},

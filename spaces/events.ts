@@ -31,6 +31,8 @@ export interface Message {
   mentionedIds: string[];
   /** Id of the channel where the message was posted. */
   channelId?: string;
+  /** Id of the first message of the thread, when the message replies in one. */
+  parentId?: string;
   /** ISO 8601 time of creation. */
   stamp?: string;
   /** Content URL of the first attachment. */

@@ -58,6 +58,8 @@ export interface PostMessageRequest extends SignalOptions {
   content?: string;
   /** A local path, an `https:` URL, a Blob or File, or a named stream. */
   file?: FileInput;
+  /** Id of the first message of a thread, to reply in that thread. */
+  parentId?: string;
 }
 
 /** Options of `Space.listMessages`. */
