@@ -4,6 +4,8 @@
  * @module
  */
 
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Space } from "./base.ts";
 import { SpacesError } from "./errors.ts";
 import { isTransient, MAX_RETRY_DELAY, retrying } from "./retry.ts";
@@ -94,7 +96,9 @@ export async function loadBot(specifier: string): Promise<BotHandler> {
   const url =
     /^[a-z][a-z0-9+.-]*:/i.test(specifier) && !/^[a-z]:[\\/]/i.test(specifier)
       ? specifier
-      : new URL(specifier, `file://${Deno.cwd()}/`).href;
+      // pathToFileURL escapes '#', '?' and '%', which a URL built by hand
+      // would read as a fragment, a query or an escape.
+      : pathToFileURL(resolve(specifier)).href;
   let module: Record<string, unknown>;
   try {
     module = await import(url);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { join as joinPath, relative } from "node:path";
 import {
   ApiError,
   botSink,
@@ -103,4 +104,45 @@ Deno.test("loadBot explains a missing module or a wrong export", async () => {
     () => loadBot("data:text/javascript,export default 42"),
     /must export a function as default/,
   );
+});
+
+Deno.test("loadBot finds a bot in a folder whose name has #, % or ?", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    // Each of these starts a fragment, an escape or a query in a URL.
+    for (const folder of ["dir#1", "50%", "why?", "a b"]) {
+      const dir = joinPath(root, folder);
+      await Deno.mkdir(dir);
+      const file = joinPath(dir, "bot.ts");
+      await Deno.writeTextFile(
+        file,
+        `export default (event: { text: string }) => {
+  (globalThis as Record<string, unknown>).loadedFrom = ${
+          JSON.stringify(folder)
+        } + event.text;
+};`,
+      );
+      for (const path of [file, relative(Deno.cwd(), file)]) {
+        const bot = await loadBot(path);
+        const space = new LocalSpace({ input: [] });
+        await bot(
+          {
+            type: "message",
+            text: ":" + path,
+            content: "",
+            isDirect: false,
+            mentionedIds: [],
+          },
+          space,
+        );
+        assert.equal(
+          (globalThis as Record<string, unknown>).loadedFrom,
+          folder + ":" + path,
+        );
+      }
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+    delete (globalThis as Record<string, unknown>).loadedFrom;
+  }
 });
