@@ -52,8 +52,10 @@ export type {
   SimulatedMessage,
 } from "./spaces/fake/types.ts";
 export type {
+  FakeAttachment,
   FakeMembership,
   FakeMessage,
+  FakeMessageEventData,
   FakeRoom,
   FakeTeam,
   FakeWebhook,

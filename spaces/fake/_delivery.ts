@@ -14,7 +14,11 @@ import { Signer } from "./_signature.ts";
 import { webhookMatches } from "./_webhook_match.ts";
 import { webhookJson } from "./_webhooks.ts";
 import type { FakeDelivery } from "./types.ts";
-import type { FakeMessage, FakeWebhookEvent } from "./webex_types.ts";
+import type {
+  FakeMessage,
+  FakeMessageEventData,
+  FakeWebhookEvent,
+} from "./webex_types.ts";
 
 /** The id fields a `messages` event carries: the text must be fetched. */
 const MESSAGE_FIELDS = [
@@ -27,6 +31,7 @@ const MESSAGE_FIELDS = [
   "mentionedPeople",
   "files",
   "created",
+  "updated",
 ] as const satisfies readonly (keyof FakeMessage)[];
 
 /** What a webhook's receiver gets for an event. */
@@ -40,7 +45,7 @@ export function deliveryPayload(
     ? Object.fromEntries(
       MESSAGE_FIELDS.filter((key) => message[key] !== undefined)
         .map((key) => [key, message[key]]),
-    ) as Omit<FakeMessage, "text" | "markdown" | "html">
+    ) as FakeMessageEventData
     : event.data;
   // A webhook for `all` must tell what happened: resource and event are the
   // event's own, as on the real service.

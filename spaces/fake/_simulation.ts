@@ -7,13 +7,14 @@
  */
 
 import { contentUrl, storeContent, typeOfName } from "./_contents.ts";
+import { readAttachments } from "./_cards.ts";
 import { helper, type Internals, personOf } from "./_internals.ts";
 import {
   addMembership,
   membershipJson,
   removeMembership,
 } from "./_memberships.ts";
-import { createMessage, messageJson } from "./_messages.ts";
+import { createMessage, messageJson } from "./_message_create.ts";
 import { createRoom, roomJson } from "./_rooms.ts";
 import { createTeam, teamJson } from "./_teams.ts";
 import type {
@@ -112,6 +113,9 @@ export function simulateMessage(
       ...(init.markdown !== undefined ? { markdown: init.markdown } : {}),
       ...(init.parentId !== undefined ? { parentId: init.parentId } : {}),
       ...(file ? { file } : {}),
+      ...(init.attachments
+        ? { attachments: readAttachments(init.attachments) }
+        : {}),
       mentions: (init.mentions ?? []).map((ref) => personOf(internals, ref)),
     });
     return messageJson(state, message);

@@ -7,7 +7,11 @@
 import { HttpError, MESSAGES } from "./_http.ts";
 import { fakeWebexId, parseFakeWebexId, unpadded } from "./ids.ts";
 import type { ContentState, FakePerson } from "./types.ts";
-import type { FakeMembership, FakeMessage } from "./webex_types.ts";
+import type {
+  FakeAttachment,
+  FakeMembership,
+  FakeMessage,
+} from "./webex_types.ts";
 import { FAKE_TOKEN_PREFIX } from "./tokens.ts";
 
 /** A person with the fields only the fake needs. */
@@ -66,9 +70,14 @@ export interface MessageRecord {
   markdown?: string;
   html?: string;
   files?: string[];
+  /** The card, as posted. */
+  attachments?: FakeAttachment[];
   mentioned: string[];
   parentUuid?: string;
   created: string;
+  /** When last edited, and how many times. */
+  updated?: string;
+  edits: number;
   /** Position in its room's list. */
   index: number;
   deleted: boolean;

@@ -8,7 +8,7 @@
 import { lookupContent } from "./_contents.ts";
 import { helper, internalsOf, publicPerson } from "./_internals.ts";
 import { membershipJson } from "./_memberships.ts";
-import { messageJson } from "./_messages.ts";
+import { messageJson } from "./_message_create.ts";
 import { roomJson } from "./_rooms.ts";
 import { webhookJson } from "./_webhooks.ts";
 import { FakeWebexControls } from "./fake_webex_controls.ts";

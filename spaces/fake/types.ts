@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { FakeAttachment } from "./webex_types.ts";
+
 /**
  * A person known to the fake: the bot or a simulated user.
  *
@@ -80,6 +82,8 @@ export interface SimulatedMessage {
   mentions?: PersonRef[];
   /** A file attached to the message. */
   file?: { name: string; type?: string; bytes: Uint8Array };
+  /** A card, checked as `POST /messages` checks its `attachments`. */
+  attachments?: FakeAttachment[];
 }
 
 /** Options of `FakeWebex.start`. */

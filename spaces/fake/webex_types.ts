@@ -75,6 +75,17 @@ export type FakeMembership = {
   created: string;
 };
 
+/**
+ * A card in a message: an Adaptive Card as a plain object (the `attachments`
+ * of `POST /messages` and `ListMessage`).
+ */
+export type FakeAttachment = {
+  /** Always `application/vnd.microsoft.card.adaptive`. */
+  contentType: "application/vnd.microsoft.card.adaptive";
+  /** The card: `{ type: "AdaptiveCard", version, body, actions, ... }`. */
+  content: Record<string, unknown>;
+};
+
 /** A message as `GET /messages/{id}` renders it (schema `ListMessage`). */
 export type FakeMessage = {
   /** The message id, padded. */
@@ -93,6 +104,8 @@ export type FakeMessage = {
   html?: string;
   /** Content URLs of the attached file (one at most). */
   files?: string[];
+  /** The card of the message (one at most). */
+  attachments?: FakeAttachment[];
   /** The author's id, unpadded. */
   personId: string;
   /** The author's main e-mail address. */
@@ -101,7 +114,27 @@ export type FakeMessage = {
   mentionedPeople?: string[];
   /** When the message was posted (ISO 8601). */
   created: string;
+  /** When the author last edited it (ISO 8601); only on edited messages. */
+  updated?: string;
 };
+
+/**
+ * What a `messages` delivery tells of the message: ids and dates, without
+ * its content (`text`, `markdown`, `html`, `attachments` must be fetched).
+ */
+export type FakeMessageEventData = Pick<
+  FakeMessage,
+  | "id"
+  | "parentId"
+  | "roomId"
+  | "roomType"
+  | "personId"
+  | "personEmail"
+  | "mentionedPeople"
+  | "files"
+  | "created"
+  | "updated"
+>;
 
 /** A webhook as the API renders it, without its secret (schema `Webhook`). */
 export type FakeWebhook = {
@@ -147,5 +180,5 @@ export interface FakeWebhookEvent
    * For `messages`, the message without its content (`text`, `markdown` and
    * `html` must be fetched); for `memberships`, the membership.
    */
-  data: Omit<FakeMessage, "text" | "markdown" | "html"> | FakeMembership;
+  data: FakeMessageEventData | FakeMembership;
 }
