@@ -112,22 +112,9 @@ export function createMessage(
   }
   const room = destination(state, sender, input);
   const roomMessages = state.roomMessages.get(room.uuid)!;
-  let parentUuid: string | undefined;
-  if (input.parentId) {
-    const parent = state.messages.get(
-      parseFakeWebexId(input.parentId)?.uuid ?? "",
-    );
-    if (
-      !parent || parent.deleted || parent.roomUuid !== room.uuid ||
-      parent.parentUuid
-    ) {
-      throw new HttpError(
-        400,
-        "The parentId must be a message of the same room that is not itself a reply.",
-      );
-    }
-    parentUuid = parent.uuid;
-  }
+  const parentUuid = input.parentId
+    ? threadParent(state, room, input.parentId).uuid
+    : undefined;
   const mentions = input.mentions ?? [];
   const lookup = (key: string) => state.lookupPerson(key);
   const ref = (person: PersonRecord) => state.personRef(person.uuid);
@@ -199,6 +186,34 @@ export function createMessage(
     data: messageJson(state, message),
   });
   return message;
+}
+
+/** The message a reply answers; threads are one level deep, in one room. */
+function threadParent(
+  state: State,
+  room: RoomRecord,
+  parentId: string,
+): MessageRecord {
+  const parent = state.messages.get(parseFakeWebexId(parentId)?.uuid ?? "");
+  if (!parent || parent.deleted) {
+    throw new HttpError(
+      400,
+      `Invalid parentId '${parentId}': no such message.`,
+    );
+  }
+  if (parent.roomUuid !== room.uuid) {
+    throw new HttpError(
+      400,
+      "Invalid parentId: the parent message is in another room.",
+    );
+  }
+  if (parent.parentUuid) {
+    throw new HttpError(
+      400,
+      "Invalid parentId: the parent message is itself a reply; threads are one level deep.",
+    );
+  }
+  return parent;
 }
 
 function nameOfUrl(url: string): string {
