@@ -40,22 +40,30 @@ export function deliveryPayload(
   webhook: WebhookRecord,
   event: FakeEvent,
 ): FakeWebhookEvent {
-  const message = event.resource === "messages" ? event.data : undefined;
-  const data = message
-    ? Object.fromEntries(
-      MESSAGE_FIELDS.filter((key) => message[key] !== undefined)
-        .map((key) => [key, message[key]]),
-    ) as FakeMessageEventData
-    : event.data;
   // A webhook for `all` must tell what happened: resource and event are the
-  // event's own, as on the real service.
+  // event's own, as on the real service. The secret stays out: it keys the
+  // signature, and a body that carried it would give it to any reader.
   return {
-    ...webhookJson(state, webhook),
+    ...webhookJson(state, webhook, { secret: false }),
     resource: event.resource,
     event: event.event,
     actorId: state.personRef(event.actorUuid),
-    data,
+    data: eventData(event),
   };
+}
+
+/** What a delivery tells of the object: content and inputs must be fetched. */
+function eventData(event: FakeEvent): FakeWebhookEvent["data"] {
+  if (event.resource === "attachmentActions") {
+    const { inputs: _, ...data } = event.data;
+    return data;
+  }
+  if (event.resource === "memberships") return event.data;
+  const message = event.data;
+  return Object.fromEntries(
+    MESSAGE_FIELDS.filter((key) => message[key] !== undefined)
+      .map((key) => [key, message[key]]),
+  ) as FakeMessageEventData;
 }
 
 /** The delivery queues of one fake, with their log. */

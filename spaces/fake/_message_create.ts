@@ -87,14 +87,67 @@ function destination(
   return directRoom(state, sender, target);
 }
 
+/** A message's text forms and the people it mentions. */
+export interface Content {
+  text?: string;
+  markdown?: string;
+  html?: string;
+  mentioned: PersonRecord[];
+}
+
+/**
+ * Renders what a message says: `html` from markdown, or from the mentions a
+ * simulated user puts first (then `text` begins with their names).
+ */
+export function renderContent(
+  state: State,
+  input: { text?: string; markdown?: string; mentions?: PersonRecord[] },
+): Content {
+  const mentions = input.mentions ?? [];
+  const lookup = (key: string) => state.lookupPerson(key);
+  const ref = (person: PersonRecord) => state.personRef(person.uuid);
+  const { text } = input;
+  if (input.markdown !== undefined) {
+    const markdown = [
+      ...mentions.map((person) =>
+        `<@personId:${ref(person)}|${person.displayName}>`
+      ),
+      input.markdown,
+    ].join(" ");
+    const rendered = renderMarkdown(markdown, lookup, ref);
+    return {
+      text: text !== undefined && mentions.length === 0 ? text : rendered.text,
+      markdown,
+      html: rendered.html,
+      mentioned: rendered.mentioned,
+    };
+  }
+  if (text !== undefined && mentions.length > 0) {
+    const tags = mentions.map((person) =>
+      mentionTag(ref(person), person.displayName)
+    );
+    return {
+      text: [...mentions.map((person) => person.displayName), text].join(" "),
+      html: `<p>${[...tags, escapeHtml(text)].join(" ")}</p>`,
+      mentioned: mentions,
+    };
+  }
+  return { ...(text !== undefined ? { text } : {}), mentioned: [] };
+}
+
+/** Checks the sizes of `text` and `markdown`. */
+export function checkSizes(input: { text?: string; markdown?: string }): void {
+  checkSize("text", input.text);
+  checkSize("markdown", input.markdown);
+}
+
 /** Creates a message from `sender`, as `POST /messages` does, and tells listeners. */
 export function createMessage(
   state: State,
   sender: PersonRecord,
   input: MessageInput,
 ): MessageRecord {
-  checkSize("text", input.text);
-  checkSize("markdown", input.markdown);
+  checkSizes(input);
   if (
     input.text === undefined && input.markdown === undefined && !input.file &&
     !input.attachments
@@ -115,33 +168,7 @@ export function createMessage(
   const parentUuid = input.parentId
     ? threadParent(state, room, input.parentId).uuid
     : undefined;
-  const mentions = input.mentions ?? [];
-  const lookup = (key: string) => state.lookupPerson(key);
-  const ref = (person: PersonRecord) => state.personRef(person.uuid);
-  let { text, markdown } = input;
-  let html: string | undefined;
-  let mentioned: PersonRecord[] = [];
-  if (markdown !== undefined) {
-    markdown = [
-      ...mentions.map((person) =>
-        `<@personId:${ref(person)}|${person.displayName}>`
-      ),
-      markdown,
-    ].join(" ");
-    const rendered = renderMarkdown(markdown, lookup, ref);
-    html = rendered.html;
-    mentioned = rendered.mentioned;
-    text = input.text !== undefined && mentions.length === 0
-      ? input.text
-      : rendered.text;
-  } else if (text !== undefined && mentions.length > 0) {
-    const tags = mentions.map((person) =>
-      mentionTag(ref(person), person.displayName)
-    );
-    html = `<p>${[...tags, escapeHtml(text)].join(" ")}</p>`;
-    text = [...mentions.map((person) => person.displayName), text].join(" ");
-    mentioned = mentions;
-  }
+  const { text, markdown, html, mentioned } = renderContent(state, input);
   let files: string[] | undefined;
   if (input.file) {
     const file = "url" in input.file

@@ -4,32 +4,26 @@
  * @module
  */
 
-import { deleteContents } from "./_contents.ts";
 import {
   HttpError,
   json,
   MESSAGES,
   nextLink,
   noContent,
+  optionalString,
   parseMax,
+  readJsonObject,
 } from "./_http.ts";
+import {
+  deleteMessage,
+  editMessage,
+  visibleMessage,
+} from "./_message_edits.ts";
 import { createMessage, messageJson } from "./_message_create.ts";
 import { readMessageInput } from "./_message_input.ts";
 import type { Handler } from "./_router.ts";
-import type { MessageRecord, PersonRecord, State } from "./_state.ts";
+import type { MessageRecord } from "./_state.ts";
 import { parseFakeWebexId } from "./ids.ts";
-
-function visibleMessage(
-  state: State,
-  id: string | undefined,
-  caller: PersonRecord,
-): MessageRecord {
-  const message = state.find(state.messages, "MESSAGE", id);
-  if (message.deleted || !state.membership(message.roomUuid, caller.uuid)) {
-    throw new HttpError(404, MESSAGES.notFound);
-  }
-  return message;
-}
 
 /** The `/messages` endpoints. */
 export const messageRoutes: Record<string, Handler> = {
@@ -120,19 +114,24 @@ export const messageRoutes: Record<string, Handler> = {
   },
   "GET /messages/{id}": ({ state, id, caller }) =>
     json(messageJson(state, visibleMessage(state, id, caller))),
-  "DELETE /messages/{id}": ({ state, id, caller }) => {
+  "PUT /messages/{id}": async ({ state, request, id, caller }) => {
     const message = visibleMessage(state, id, caller);
-    const room = state.rooms.get(message.roomUuid)!;
-    const isModerator = room.isLocked &&
-      state.membership(room.uuid, caller.uuid)?.isModerator;
-    if (message.personUuid !== caller.uuid && !isModerator) {
+    const body = await readJsonObject(request);
+    const input = {
+      roomId: optionalString(body, "roomId"),
+      text: optionalString(body, "text"),
+      markdown: optionalString(body, "markdown"),
+    };
+    if (body.html !== undefined) {
       throw new HttpError(
-        403,
-        "Only the author or a moderator can delete a message.",
+        400,
+        "An edit cannot set 'html': remove it from the body.",
       );
     }
-    message.deleted = true;
-    deleteContents(state, message.files);
+    return json(messageJson(state, editMessage(state, caller, message, input)));
+  },
+  "DELETE /messages/{id}": ({ state, id, caller }) => {
+    deleteMessage(state, caller, visibleMessage(state, id, caller));
     return noContent();
   },
 };

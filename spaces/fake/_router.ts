@@ -30,6 +30,15 @@ function endpointOf(
   method: string,
   path: string,
 ): { pattern?: string; id?: string } {
+  // `/attachment/actions` is the one resource whose name has two segments.
+  const nested = /^\/attachment\/actions(\/.*)?$/.exec(path);
+  if (nested) {
+    const rest = endpointOf(method, `/x${nested[1] ?? ""}`);
+    return {
+      ...rest,
+      pattern: rest.pattern?.replace(/^\/x/, "/attachment/actions"),
+    };
+  }
   const segments = path.split("/").slice(1);
   if (segments.length === 1 && segments[0]) {
     return { pattern: `/${segments[0]}` };

@@ -9,6 +9,7 @@ import { fakeWebexId, parseFakeWebexId, unpadded } from "./ids.ts";
 import type { ContentState, FakePerson } from "./types.ts";
 import type {
   FakeAttachment,
+  FakeAttachmentAction,
   FakeMembership,
   FakeMessage,
 } from "./webex_types.ts";
@@ -96,6 +97,17 @@ export interface ContentRecord {
   retryAfter: number;
 }
 
+/** A submitted card. */
+export interface ActionRecord {
+  uuid: string;
+  id: string;
+  messageUuid: string;
+  personUuid: string;
+  roomUuid: string;
+  inputs: Record<string, unknown>;
+  created: string;
+}
+
 /** A webhook, with what its deliveries need. */
 export interface WebhookRecord {
   uuid: string;
@@ -126,6 +138,7 @@ export type FakeEvent =
   & (
     | { resource: "messages"; data: FakeMessage }
     | { resource: "memberships"; data: FakeMembership }
+    | { resource: "attachmentActions"; data: FakeAttachmentAction }
   );
 
 /** All the fake's state. */
@@ -151,6 +164,7 @@ export class State {
   readonly directRooms = new Map<string, string>();
   readonly contents = new Map<string, ContentRecord>();
   readonly webhooks = new Map<string, WebhookRecord>();
+  readonly actions = new Map<string, ActionRecord>();
   readonly listeners = new Set<(event: FakeEvent) => void>();
   #seq = 0;
   #lastTime = 0;

@@ -13,7 +13,7 @@ import { Router } from "./_router.ts";
 import { ROUTES } from "./_routes.ts";
 import * as simulation from "./_simulation.ts";
 import { State } from "./_state.ts";
-import { FakeWebexViews } from "./fake_webex_views.ts";
+import { FakeWebexActs } from "./fake_webex_acts.ts";
 import type {
   AddRoomInit,
   FakePerson,
@@ -40,8 +40,9 @@ import type {
  * POSTed to the `targetUrl` of every matching active webhook, signed when it
  * has a secret; await `settled()` before looking at what a receiver got.
  *
- * Its members come in three layers: this class builds the world and acts
- * as simulated users; {@linkcode FakeWebexViews} reads what is stored;
+ * Its members come in four layers: this class builds the world and posts
+ * as simulated users; {@linkcode FakeWebexActs} submits cards, edits and
+ * deletes as them; {@linkcode FakeWebexViews} reads what is stored;
  * {@linkcode FakeWebexControls} injects faults and latency and counts
  * requests and deliveries.
  *
@@ -61,7 +62,7 @@ import type {
  * console.log(webex.postedByBot()[0].text); // "hello"
  * ```
  */
-export class FakeWebex extends FakeWebexViews implements AsyncDisposable {
+export class FakeWebex extends FakeWebexActs implements AsyncDisposable {
   /** API base URL, such as `http://127.0.0.1:PORT/v1`; every endpoint is below it. */
   readonly url: string;
   /** The bot; `bot.token` is the bot token. */

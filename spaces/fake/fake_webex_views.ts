@@ -164,7 +164,9 @@ export class FakeWebexViews extends FakeWebexControls {
   }
 
   /**
-   * Every webhook of every owner, in creation order, without secrets.
+   * Every webhook of every owner, in creation order, without secrets (the
+   * API gives a webhook's secret to its owner; a view a test may print
+   * leaves it out).
    *
    * @returns The webhooks, as the API renders them.
    *
@@ -179,7 +181,7 @@ export class FakeWebexViews extends FakeWebexControls {
   webhooks(): FakeWebhook[] {
     const { state } = internalsOf(this);
     return [...state.webhooks.values()].map((webhook) =>
-      webhookJson(state, webhook)
+      webhookJson(state, webhook, { secret: false })
     );
   }
 

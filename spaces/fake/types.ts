@@ -86,6 +86,48 @@ export interface SimulatedMessage {
   attachments?: FakeAttachment[];
 }
 
+/** What `FakeWebex.simulateAction` submits: a person fills in a card. */
+export interface SimulatedAction {
+  /** Who submits; must be a member of the card's room. */
+  from: PersonRef;
+  /** The message that carries the card. */
+  messageId: string;
+  /**
+   * The values of the card's inputs, by input id.
+   *
+   * @default {{}}
+   */
+  inputs?: Record<string, unknown>;
+}
+
+/**
+ * What `FakeWebex.simulateEdit` changes: give `text` for a text message,
+ * `markdown` for a markdown one, as `PUT /messages/{id}` requires. In a
+ * text message, the mentions a Webex client put first stay first.
+ */
+export interface SimulatedEdit {
+  /** The author (only the author may edit). */
+  from: PersonRef;
+  /** The message to edit. */
+  messageId: string;
+  /** The new plain text. */
+  text?: string;
+  /** The new markdown. */
+  markdown?: string;
+}
+
+/** What `FakeWebex.simulateDelete` removes. */
+export interface SimulatedDelete {
+  /**
+   * Who deletes: the author, or a moderator of a moderated room.
+   *
+   * @default {the author}
+   */
+  from?: PersonRef;
+  /** The message to delete. */
+  messageId: string;
+}
+
 /** Options of `FakeWebex.start`. */
 export interface FakeWebexOptions {
   /**
