@@ -7,7 +7,6 @@
 import {
   HttpError,
   json,
-  MESSAGES,
   nextLink,
   noContent,
   optionalString,
