@@ -81,7 +81,9 @@ export class FakeWebex extends FakeWebexActs implements AsyncDisposable {
    * @param options The bot's name and e-mail, the seed of fault rates, and
    * how webhook deliveries fail.
    * @returns The running fake; close it with `close()` or `await using`.
-   * @throws {RangeError} When `inactiveAfter` or `deliveryTimeout` is not a positive number.
+   * @throws {RangeError} When `inactiveAfter` or `deliveryTimeout` is not a
+   * positive number, `roomReadConcurrency` not a positive integer or false,
+   * or `redeliveryRate` not in 0..1.
    *
    * @example Start and stop
    * ```ts
@@ -109,6 +111,24 @@ export class FakeWebex extends FakeWebexActs implements AsyncDisposable {
         ),
       );
     }
+    const readLimit = options.roomReadConcurrency ?? 3;
+    if (
+      readLimit !== false && !(Number.isInteger(readLimit) && readLimit >= 1)
+    ) {
+      return Promise.reject(
+        new RangeError(
+          `Cannot start FakeWebex: roomReadConcurrency must be a positive integer or false, got ${readLimit}`,
+        ),
+      );
+    }
+    const redeliveryRate = options.redeliveryRate ?? 0;
+    if (!(redeliveryRate >= 0 && redeliveryRate <= 1)) {
+      return Promise.reject(
+        new RangeError(
+          `Cannot start FakeWebex: redeliveryRate must be from 0 to 1, got ${redeliveryRate}`,
+        ),
+      );
+    }
     const state = new State();
     const bot = state.addPerson({
       email: options.botEmail ?? "shelly@webex.bot",
@@ -116,13 +136,18 @@ export class FakeWebex extends FakeWebexActs implements AsyncDisposable {
       type: "bot",
     });
     const faults = new Faults(options.seed ?? 1);
-    const router = new Router(state, faults, ROUTES);
+    const router = new Router(state, faults, ROUTES, readLimit);
     const server = Deno.serve(
       { hostname: "127.0.0.1", port: 0, signal: options.signal, onListen() {} },
       (request) => router.handle(request),
     );
     state.apiUrl = `http://127.0.0.1:${server.addr.port}/v1`;
-    const deliveries = new Deliveries(state, { inactiveAfter, timeout });
+    const deliveries = new Deliveries(state, {
+      inactiveAfter,
+      timeout,
+      redeliveryRate,
+      seed: options.seed ?? 1,
+    });
     options.signal?.addEventListener("abort", () => void deliveries.close(), {
       once: true,
     });

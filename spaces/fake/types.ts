@@ -165,6 +165,23 @@ export interface FakeWebexOptions {
    * @default {10000}
    */
   deliveryTimeout?: number;
+  /**
+   * How many concurrent reads of one room (`GET /messages`, `GET
+   * /messages/{id}`, `GET /rooms/{id}`, `GET /memberships?roomId=`) the fake
+   * serves; one more is answered 429 with `Retry-After: 1`, as Webex does
+   * (FACTS.md: about 3). `false` for no limit.
+   *
+   * @default {3}
+   */
+  roomReadConcurrency?: number | false;
+  /**
+   * Probability in 0..1 that a webhook delivery is POSTed once more, same
+   * body and signature, as Webex's deliveries sometimes repeat; drawn from a
+   * generator seeded by `seed`, so that a run can be replayed.
+   *
+   * @default {0}
+   */
+  redeliveryRate?: number;
 }
 
 /** What `FakeWebex.simulateJoin` and `FakeWebex.simulateLeave` change. */
@@ -228,6 +245,14 @@ export interface FaultRule {
   status: FaultStatus;
   /** Seconds sent as `Retry-After`; no header when absent. */
   retryAfter?: number;
+  /**
+   * How `Retry-After` is written: `seconds` (`"2"`) or `date`, an HTTP date
+   * that many seconds ahead (`"Wed, 21 Oct 2026 07:28:02 GMT"`, rounded up
+   * to the next whole second); Webex sends both.
+   *
+   * @default {"seconds"}
+   */
+  retryAfterFormat?: "seconds" | "date";
   /** How many requests to fail before the rule is spent; no limit when absent. */
   times?: number;
   /**
