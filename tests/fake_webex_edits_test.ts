@@ -58,9 +58,12 @@ Deno.test("FakeWebex refuses the edits Webex refuses", async () => {
   const md = (await call(webex, "POST", "/messages", {
     json: { roomId, markdown: "m" },
   })).body;
-  const withFile = (await call(webex, "POST", "/messages", {
-    json: { roomId, text: "f", files: ["https://example.com/a.pdf"] },
-  })).body;
+  const withFile = webex.simulateMessage({
+    from: webex.bot,
+    roomId,
+    text: "f",
+    file: { name: "a.pdf", bytes: new Uint8Array(1) },
+  });
   const put = (id: string, json: unknown, token?: string) =>
     call(webex, "PUT", `/messages/${id}`, { json, token });
   const refused: [Promise<Awaited<ReturnType<typeof put>>>, number, RegExp][] =

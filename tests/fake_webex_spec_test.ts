@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { FakeWebex } from "../testing.ts";
+import { FileServer } from "./_fake_webex_calls.ts";
 
 // The official OpenAPI file sits in ../shared beside the project root; a
 // user's checkout lacks it, and then these checks show as ignored.
@@ -121,6 +122,9 @@ async function collectSamples(): Promise<
   { samples: Sample[]; errors: Json[] }
 > {
   await using webex = await FakeWebex.start();
+  await using files = new FileServer({
+    "/a.pdf": { body: "%PDF", headers: { "content-type": "application/pdf" } },
+  });
   const alice = webex.addUser({
     email: "alice@example.com",
     displayName: "Alice Liddell",
@@ -210,7 +214,7 @@ async function collectSamples(): Promise<
       roomId: room.id,
       parentId: parent.id,
       text: "reply",
-      files: ["https://example.com/a.pdf"],
+      files: [`${files.origin}/a.pdf`],
     },
   });
   await sample("card message", "/messages", "post", "/messages", {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { contentUrl, storeContent, typeOfName } from "./_contents.ts";
+import { contentUrl, storeContent } from "./_contents.ts";
 import { HttpError } from "./_http.ts";
 import { escapeHtml, mentionTag, renderMarkdown } from "./_markdown.ts";
 import type { MessageInput } from "./_message_input.ts";
@@ -171,14 +171,11 @@ export function createMessage(
   const { text, markdown, html, mentioned } = renderContent(state, input);
   let files: string[] | undefined;
   if (input.file) {
-    const file = "url" in input.file
-      ? {
-        name: nameOfUrl(input.file.url),
-        type: typeOfName(nameOfUrl(input.file.url)),
-        chunks: [],
-        size: 0,
-      }
-      : input.file;
+    const file = input.file;
+    if ("url" in file) {
+      // POST /messages fetches it first (see _file_url.ts).
+      throw new Error("A file URL must be fetched before the message is made");
+    }
     files = [
       contentUrl(state, storeContent(state, { ...file, roomUuid: room.uuid })),
     ];
@@ -241,14 +238,4 @@ function threadParent(
     );
   }
   return parent;
-}
-
-function nameOfUrl(url: string): string {
-  const path = new URL(url).pathname;
-  const last = path.slice(path.lastIndexOf("/") + 1);
-  try {
-    return decodeURIComponent(last) || "file";
-  } catch {
-    return last || "file";
-  }
 }

@@ -20,7 +20,7 @@ export interface MessageInput {
   text?: string;
   markdown?: string;
   parentId?: string;
-  /** Bytes that were uploaded, or the URL the real service would fetch. */
+  /** Bytes that were uploaded, or the URL to fetch them from. */
   file?: UploadedFile | { url: string };
   /** The card (JSON bodies only, as on the real service). */
   attachments?: FakeAttachment[];

@@ -20,6 +20,7 @@ import {
 } from "./_message_edits.ts";
 import { createMessage, messageJson } from "./_message_create.ts";
 import { readMessageInput } from "./_message_input.ts";
+import { fetchUrlFile } from "./_file_url.ts";
 import type { Handler } from "./_router.ts";
 import type { MessageRecord } from "./_state.ts";
 import { parseFakeWebexId } from "./ids.ts";
@@ -104,6 +105,10 @@ export const messageRoutes: Record<string, Handler> = {
   },
   "POST /messages": async ({ state, request, caller }) => {
     const input = await readMessageInput(request);
+    // A card with a file is refused before anything is fetched.
+    if (input.file && "url" in input.file && !input.attachments) {
+      input.file = await fetchUrlFile(input.file.url, request.signal);
+    }
     const message = createMessage(state, caller, input);
     return json({
       ...messageJson(state, message),
