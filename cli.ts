@@ -13,7 +13,7 @@
 import { parseArgs } from "node:util";
 import { type BotHandler, botSink, loadBot } from "./spaces/bot.ts";
 import { Context } from "./spaces/context.ts";
-import { demoBot } from "./spaces/_demo_bot.ts";
+import demoBot from "./examples/demo_bot.ts";
 import { LocalSpace } from "./spaces/local.ts";
 import type { Space } from "./spaces/base.ts";
 import { messageOf } from "./spaces/_objects.ts";

@@ -2,15 +2,9 @@ import assert from "node:assert/strict";
 import type { BotHandler, SpaceEvent } from "../mod.ts";
 import { startServer } from "../server.ts";
 import { FakeWebex } from "../testing.ts";
+import { frontDoor } from "./_program.ts";
 
 const SECRET = "test-secret-e2e";
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
 
 /** A bot that answers messages and tells when it has seen `count` events. */
 function recordingBot() {
@@ -42,7 +36,7 @@ async function setUp() {
   });
   const room = webex.addRoom({ title: "Ops", members: [alice] });
   const recorder = recordingBot();
-  const port = freePort();
+  const door = frontDoor();
   const running = await startServer({
     bot: recorder.bot,
     settings: {
@@ -52,12 +46,13 @@ async function setUp() {
         api_url: webex.url,
         webhook_secret: SECRET,
       },
-      server: { url: `http://127.0.0.1:${port}` },
+      server: { url: door.url },
     },
     env: () => undefined,
     hostname: "127.0.0.1",
-    port,
+    port: 0,
   });
+  door.forwardTo(running.address);
   return {
     webex,
     alice,
@@ -66,6 +61,7 @@ async function setUp() {
     ...recorder,
     async [Symbol.asyncDispose]() {
       await running.stop();
+      await door.close();
       await webex.close();
     },
   };

@@ -8,6 +8,7 @@ import {
 } from "../mod.ts";
 import { createHookHandler, settingsFromEnv, startServer } from "../server.ts";
 import { FakeWebex } from "../testing.ts";
+import { frontDoor, Output } from "./_program.ts";
 import { deliveryRequest, messageDelivery, webexFixture } from "./_webex.ts";
 
 const SECRET = "test-secret-server";
@@ -135,32 +136,17 @@ function freePort(): number {
   return port;
 }
 
-async function readLine(
-  reader: ReadableStreamDefaultReader<string>,
-  pattern: RegExp,
-): Promise<string> {
-  let text = "";
-  while (!pattern.test(text)) {
-    const { value, done } = await reader.read();
-    if (done) {
-      throw new Error(`The server ended before printing ${pattern}: ${text}`);
-    }
-    text += value;
-  }
-  return text;
-}
-
 Deno.test("server.ts as a program registers its webhooks and removes them on SIGTERM", async () => {
   await using webex = await FakeWebex.start();
   webex.addRoom({ title: "Ops" });
-  const port = freePort();
+  const door = frontDoor();
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "-A",
       new URL("../server.ts", import.meta.url).pathname,
       "--port",
-      String(port),
+      "0",
       "--hostname",
       "127.0.0.1",
     ],
@@ -170,32 +156,35 @@ Deno.test("server.ts as a program registers its webhooks and removes them on SIG
       WEBEX_API_URL: webex.url,
       WEBEX_WEBHOOK_SECRET: SECRET,
       SPACE_ROOM: "Ops",
-      SERVER_URL: `http://127.0.0.1:${port}`,
+      SERVER_URL: door.url,
     },
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const stdout = new Output(child.stdout, "stdout of server.ts");
+  const stderr = new Output(child.stderr, "stderr of server.ts");
   try {
-    await readLine(
-      reader,
-      /Listening on http:\/\/127\.0\.0\.1:\d+ \(webhook\)/,
+    const [, address] = await stdout.waitFor(
+      /Listening on (http:\/\/127\.0\.0\.1:\d+) \(webhook\)/,
     );
+    door.forwardTo(address);
     const hooks = webex.webhooks();
     assert.deepEqual(hooks.map((hook) => hook.name).sort(), [
       "shellbot-memberships",
       "shellbot-messages",
     ]);
-    assert.equal(hooks[0].targetUrl, `http://127.0.0.1:${port}/hook`);
+    assert.equal(hooks[0].targetUrl, `${door.url}/hook`);
+    const health = await fetch(`${door.url}/health`);
+    assert.equal(health.status, 200);
+    await health.body?.cancel();
     child.kill("SIGTERM");
-    await readLine(reader, /Stopped/);
+    await stdout.waitFor(/Stopped/);
   } finally {
-    reader.releaseLock();
     const status = await child.status;
-    await child.stdout.cancel().catch(() => {});
-    const stderr = await new Response(child.stderr).text();
-    assert.equal(status.code, 0, stderr);
-    assert.equal(stderr.includes(webex.bot.token), false);
+    await Promise.all([stdout.done, stderr.done]);
+    await door.close();
+    assert.equal(status.code, 0, stderr.text);
+    assert.equal(stderr.text.includes(webex.bot.token), false);
   }
   assert.deepEqual(webex.webhooks(), []);
 });

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import type { Space } from "./base.ts";
-import { messageOf } from "./_objects.ts";
+import type { Space } from "../base.ts";
+import { messageOf } from "../_objects.ts";
 
-/** Options of the hook route; see `createHookHandler` in server.ts. */
+/** Options of the hook route; see `createHookHandler` in hook_handler.ts. */
 export interface HookAppOptions {
   path: string;
   maxBodyBytes: number;

@@ -1,5 +1,19 @@
-import type { BotHandler } from "./bot.ts";
-import type { SpaceEvent } from "./events.ts";
+/**
+ * The demo bot: what `cli.ts` and `server.ts` run when no `--bot` is given.
+ * It answers `help`, `hello` and `echo <text>`, and describes any other
+ * event, so a new user sees what a bot receives. A bot module is a file
+ * whose default export is `(event, space) => ...`; copy this one to start
+ * your own (in your project, import the types from `@shellbot/spaces`):
+ *
+ * ```sh
+ * deno run --allow-read --allow-env cli.ts --bot ./examples/demo_bot.ts
+ * deno run -A --env-file server.ts --bot ./examples/demo_bot.ts
+ * ```
+ *
+ * @module
+ */
+
+import type { BotHandler, SpaceEvent } from "../mod.ts";
 
 const HELP = [
   "Commands:",
@@ -9,10 +23,21 @@ const HELP = [
 ].join("\n");
 
 /**
- * The bot that `cli.ts` runs without `--bot`: a few commands, and a line
- * describing any other event, so a new user sees what a bot receives.
+ * Answers `help`, `hello` and `echo <text>` in the channel of the event,
+ * and describes any other message, join or leave.
+ *
+ * @example The shape of a bot module of your own
+ * ```ts
+ * import type { BotHandler } from "@shellbot/spaces";
+ *
+ * export default (async (event, space) => {
+ *   if (event.type === "message" && event.channelId) {
+ *     await space.postMessage(event.channelId, `You said: ${event.text}`);
+ *   }
+ * }) satisfies BotHandler;
+ * ```
  */
-export const demoBot: BotHandler = async (event, space) => {
+const demoBot: BotHandler = async (event, space) => {
   const channel = event.channelId;
   if (!channel) return;
   if (event.type !== "message") {
@@ -36,6 +61,8 @@ export const demoBot: BotHandler = async (event, space) => {
       return void await space.postMessage(channel, describe(event));
   }
 };
+
+export default demoBot;
 
 // In Webex group rooms the text of a message to the bot starts with its name.
 function withoutMention(text: string, botName: string): string {

@@ -1,0 +1,66 @@
+/** Helpers for tests that run a server of the library: its output, and a public URL in front of it. */
+
+/** All a child printed on one stream so far, and waits for text in it. */
+export class Output {
+  text = "";
+  readonly done: Promise<void>;
+  #ended = false;
+  #changed = Promise.withResolvers<void>();
+
+  constructor(stream: ReadableStream<Uint8Array>, readonly name: string) {
+    this.done = (async () => {
+      for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+        this.text += chunk;
+        this.#wake();
+      }
+      this.#ended = true;
+      this.#wake();
+    })();
+  }
+
+  /** The first match of `pattern`; rejects if the stream ends before it. */
+  async waitFor(pattern: RegExp): Promise<RegExpMatchArray> {
+    for (;;) {
+      const match = this.text.match(pattern);
+      if (match) return match;
+      if (this.#ended) {
+        throw new Error(
+          `The ${this.name} ended before printing ${pattern}: ${this.text}`,
+        );
+      }
+      await this.#changed.promise;
+    }
+  }
+
+  #wake() {
+    this.#changed.resolve();
+    this.#changed = Promise.withResolvers<void>();
+  }
+}
+
+/**
+ * A public address in front of a server not started yet, as a load
+ * balancer is: Webex needs `SERVER_URL` before `deno serve` tells its port.
+ */
+export function frontDoor() {
+  const target = Promise.withResolvers<string>();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    async (request) => {
+      const url = new URL(request.url);
+      return await fetch(
+        `${await target.promise}${url.pathname}${url.search}`,
+        {
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+        },
+      );
+    },
+  );
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    forwardTo: (url: string) => target.resolve(url),
+    close: () => server.shutdown(),
+  };
+}
