@@ -29,7 +29,7 @@
  */
 
 import { type BotHandler, botSink, LocalSpace, type Space } from "../mod.ts";
-import { demoBot } from "../spaces/_demo_bot.ts";
+import demoBot from "../examples/demo_bot.ts";
 import { printTable, round, writeOut } from "./_report.ts";
 
 const LINES = Number(Deno.env.get("BENCH_LINES") || 100_000);

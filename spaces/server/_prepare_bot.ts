@@ -1,4 +1,4 @@
-import { type BotHandler, botSink, runBot } from "../bot.ts";
+import { type BotHandler, type BotLike, botSink, runBot } from "../bot.ts";
 import { Context, type Settings } from "../context.ts";
 import { ConfigurationError } from "../errors.ts";
 import type { SpaceEvent } from "../events.ts";
@@ -13,7 +13,7 @@ import { settingsFromEnv } from "./settings_from_env.ts";
 
 /** What a bot on Webex is made of; see `StartServerOptions` for each. */
 export interface PrepareBotOptions {
-  bot?: BotHandler;
+  bot?: BotHandler | BotLike;
   settings?: Settings;
   env?: (name: string) => string | undefined;
   purge?: "all" | "own";

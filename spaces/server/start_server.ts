@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { BotHandler } from "../bot.ts";
+import type { BotHandler, BotLike } from "../bot.ts";
 import type { Settings } from "../context.ts";
 import type { WebexSpace } from "../webex/space.ts";
 import { createHookHandler } from "./hook_handler.ts";
@@ -14,7 +14,7 @@ import { prepareBot, type Receiving } from "./_prepare_bot.ts";
 /** Options of {@linkcode startServer}. */
 export interface StartServerOptions {
   /** The bot to feed. @default a demo bot (help, hello, echo) */
-  bot?: BotHandler;
+  bot?: BotHandler | BotLike;
   /** Settings, on top of those read from the environment. */
   settings?: Settings;
   /** Reads environment variables. @default a reader of Deno.env */
