@@ -124,8 +124,8 @@ export {
 export { MAX_TEXT_BYTES, outgoingMessage } from "./spaces/webex/outgoing.ts";
 export {
   type RegisterOptions,
-  SparkSpace,
   type WebexCreateOptions,
   WebexSpace,
   type WebexSpaceOptions,
 } from "./spaces/webex/space.ts";
+export { SparkSpace } from "./spaces/webex/spark.ts";

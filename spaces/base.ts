@@ -9,10 +9,13 @@ import { listOf, requireText } from "./_arguments.ts";
 import { sleep } from "./_sleep.ts";
 import { messageOf } from "./_objects.ts";
 import type { Channel } from "./channel.ts";
+import { type AdaptiveCard, checkCard } from "./cards.ts";
 import { Context, type Settings } from "./context.ts";
 import { ApiError, SpacesError } from "./errors.ts";
 import type { Message, SpaceEvent } from "./events.ts";
 import { type Logger, quietLogger } from "./log.ts";
+import type { MessageEdit } from "./message_edit.ts";
+import type { Person } from "./person.ts";
 import { EventQueue, type EventSink } from "./queue.ts";
 
 /** Options of every space's constructor. */
@@ -61,8 +64,14 @@ export interface PostMessageRequest extends SignalOptions {
   text?: string;
   /** Rich content: markdown on Webex. */
   content?: string;
+  /** Markdown; the same as `content`, which it wins over. */
+  markdown?: string;
   /** A local path, an `https:` URL, a Blob or File, or a named stream. */
   file?: FileInput;
+  /** An Adaptive Card; `text` or `markdown` is then required, as its fallback. */
+  card?: AdaptiveCard;
+  /** Id of the message to reply to, in its thread (not itself a reply). */
+  parentId?: string;
 }
 
 /** Options of {@linkcode Space.listMessages}. */
@@ -412,6 +421,15 @@ export class Space {
         "postMessage() needs exactly one of 'id' (a channel) or 'person' (an e-mail address)",
       );
     }
+    if (request.markdown) request = { ...request, content: request.markdown };
+    if (request.card !== undefined) {
+      checkCard(request.card);
+      if (!request.text && !request.content) {
+        throw new TypeError(
+          "postMessage() with a card needs text or markdown too, shown where cards are not",
+        );
+      }
+    }
     if (!request.text && !request.content && request.file === undefined) {
       throw new TypeError(
         "postMessage() has nothing to post: give text, content or a file",
@@ -615,6 +633,49 @@ export class Space {
         await done;
       },
     };
+  }
+
+  /**
+   * Changes the text of a message the bot posted.
+   *
+   * @param _messageId Id of the message.
+   * @param _change The new text, or `{ text?, markdown? }`.
+   * @param _options A signal to cancel.
+   * @returns The message as it now is.
+   */
+  editMessage(
+    _messageId: string,
+    _change: string | MessageEdit,
+    _options: SignalOptions = {},
+  ): Promise<Message> {
+    return this.#missing("editMessage");
+  }
+
+  /**
+   * Deletes a message.
+   *
+   * @param _messageId Id of the message.
+   * @param _options A signal to cancel.
+   */
+  deleteMessage(
+    _messageId: string,
+    _options: SignalOptions = {},
+  ): Promise<void> {
+    return this.#missing("deleteMessage");
+  }
+
+  /**
+   * Finds a person by id or e-mail address.
+   *
+   * @param _idOrEmail An id, or an address (it contains `@`).
+   * @param _options A signal to cancel.
+   * @returns The person, or `undefined` when there is none.
+   */
+  getPerson(
+    _idOrEmail: string,
+    _options: SignalOptions = {},
+  ): Promise<Person | undefined> {
+    return this.#missing("getPerson");
   }
 
   /**
