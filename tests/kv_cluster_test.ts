@@ -170,7 +170,7 @@ Deno.test({
       assert.equal((await c.status).code, 0, "C stops cleanly");
       assert.deepEqual(
         webex.webhooks().map((hook) => hook.name).sort(),
-        ["shellbot-memberships", "shellbot-messages"],
+        ["shellbot-actions", "shellbot-memberships", "shellbot-messages"],
         "an instance that stops leaves the shared webhooks to the others",
       );
     } catch (error) {

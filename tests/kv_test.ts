@@ -316,7 +316,7 @@ Deno.test("startServer with DENO_KV_PATH: accepted at once, answered by the KV w
     }
     await webex.settled();
     assert.deepEqual(webex.postedByBot().map((message) => message.text), [
-      "echo: Shelly via kv",
+      "echo: via kv",
     ]);
   } finally {
     await running.stop();
