@@ -34,6 +34,7 @@
  */
 
 export { FakeWebex } from "./spaces/fake/fake_webex.ts";
+export type { FakeWebexActs } from "./spaces/fake/fake_webex_acts.ts";
 export type { FakeWebexViews } from "./spaces/fake/fake_webex_views.ts";
 export type { FakeWebexControls } from "./spaces/fake/fake_webex_controls.ts";
 export { FAKE_TOKEN_PREFIX } from "./spaces/fake/tokens.ts";
@@ -48,12 +49,19 @@ export type {
   FaultStatus,
   PersonRef,
   RecordedRequest,
+  SimulatedAction,
+  SimulatedDelete,
+  SimulatedEdit,
   SimulatedMembership,
   SimulatedMessage,
 } from "./spaces/fake/types.ts";
 export type {
+  FakeAttachment,
+  FakeAttachmentAction,
+  FakeAttachmentActionEventData,
   FakeMembership,
   FakeMessage,
+  FakeMessageEventData,
   FakeRoom,
   FakeTeam,
   FakeWebhook,
