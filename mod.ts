@@ -70,9 +70,15 @@ export {
   SpacesError,
 } from "./spaces/errors.ts";
 export {
+  type Action,
+  type ActionInit,
+  createAction,
+  createDeleted,
   createJoin,
   createLeave,
   createMessage,
+  type Deleted,
+  type DeletedInit,
   isSpaceEvent,
   type Join,
   type Leave,
@@ -82,6 +88,15 @@ export {
   type SpaceEvent,
 } from "./spaces/events.ts";
 export { type SpaceClass, SpaceFactory } from "./spaces/factory.ts";
+export {
+  type AdaptiveCard,
+  CARD_CONTENT_TYPE,
+  checkCard,
+  MAX_CARD_BYTES,
+  MAX_CARD_VERSION,
+} from "./spaces/cards.ts";
+export type { MessageEdit } from "./spaces/message_edit.ts";
+export type { Person } from "./spaces/person.ts";
 export {
   LOCAL_CHANNEL_ID,
   LOCAL_USER_ID,
@@ -117,9 +132,12 @@ export {
   type WebexIdParts,
 } from "./spaces/webex/ids.ts";
 export {
+  actionFromWebex,
   channelFromRoom,
+  deletedFromWebex,
   membershipEvent,
   messageFromWebex,
+  type MessageFromWebexOptions,
 } from "./spaces/webex/normalise.ts";
 export { MAX_TEXT_BYTES, outgoingMessage } from "./spaces/webex/outgoing.ts";
 export {
