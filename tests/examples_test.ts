@@ -13,8 +13,7 @@ import { textSink } from "./_streams.ts";
 
 Deno.test("examples/card_bot.ts: a card on 'card', an answer to its submission, locally", async () => {
   const out = textSink();
-  let space!: Space;
-  space = new LocalSpace({
+  const space: Space = new LocalSpace({
     input: ["card", "/submit name=Alice", "/submit Cancel"],
     stdout: out.stream,
     ears: botSink(cardBot, () => space),
@@ -60,8 +59,7 @@ Deno.test("examples/card_bot.ts on FakeWebex: the card goes out as an attachment
 
 Deno.test("examples/thread_bot.ts answers in the thread, by name, locally and on FakeWebex", async () => {
   const out = textSink();
-  let space!: Space;
-  space = new LocalSpace({
+  const space: Space = new LocalSpace({
     input: ["hello"],
     stdout: out.stream,
     ears: botSink(threadBot, () => space),

@@ -5,7 +5,6 @@ import {
   type BotHandler,
   botSink,
   Context,
-  EventQueue,
   LocalSpace,
   type Space,
   type SpaceEvent,
@@ -36,9 +35,8 @@ const CARD: AdaptiveCard = {
 function localBot(bot: BotHandler, input: string[], context?: Context) {
   const out = textSink();
   const events: SpaceEvent[] = [];
-  let space!: Space;
   const sink = botSink(bot, () => space);
-  space = new LocalSpace({
+  const space: Space = new LocalSpace({
     input,
     context,
     stdout: out.stream,

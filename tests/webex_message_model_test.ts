@@ -46,8 +46,7 @@ const pingBot: BotHandler = async (event, space) => {
 };
 
 Deno.test("a bot answering 'ping' behaves the same locally, in a Webex direct room and in a group room", async () => {
-  let local!: Space;
-  local = new LocalSpace({
+  const local: Space = new LocalSpace({
     input: ["ping"],
     stdout: new WritableStream(),
     ears: botSink(pingBot, () => local),
