@@ -321,7 +321,7 @@ Deno.test("startServer with DENO_KV_PATH: accepted at once, answered by the KV w
   } finally {
     await running.stop();
   }
-  assert.equal(webex.webhooks().length, 2, "the webhooks stay registered");
+  assert.equal(webex.webhooks().length, 3, "the webhooks stay registered");
 });
 
 Deno.test("startServer refuses a lease that is not a positive number of seconds", async () => {
