@@ -18,17 +18,40 @@ export class Output {
     })();
   }
 
-  /** The first match of `pattern`; rejects if the stream ends before it. */
-  async waitFor(pattern: RegExp): Promise<RegExpMatchArray> {
-    for (;;) {
-      const match = this.text.match(pattern);
-      if (match) return match;
-      if (this.#ended) {
-        throw new Error(
-          `The ${this.name} ended before printing ${pattern}: ${this.text}`,
-        );
+  /**
+   * The first match of `pattern`; rejects if the stream ends before it, or
+   * after `limitMs` (a bound so that a broken program fails the test instead
+   * of stalling CI, not a timing expectation).
+   */
+  async waitFor(
+    pattern: RegExp,
+    limitMs = 60_000,
+  ): Promise<RegExpMatchArray> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `The ${this.name} did not print ${pattern} within ${limitMs} ms: ${this.text}`,
+            ),
+          ),
+        limitMs,
+      );
+    });
+    try {
+      for (;;) {
+        const match = this.text.match(pattern);
+        if (match) return match;
+        if (this.#ended) {
+          throw new Error(
+            `The ${this.name} ended before printing ${pattern}: ${this.text}`,
+          );
+        }
+        await Promise.race([this.#changed.promise, limit]);
       }
-      await this.#changed.promise;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -59,6 +59,7 @@ Deno.test("deno serve server.ts serves the bot of SHELLBOT_BOT on its own port, 
     assert.deepEqual(await health.json(), { status: "ok" });
     const hooks = webex.webhooks();
     assert.deepEqual(hooks.map((hook) => hook.name).sort(), [
+      "shellbot-actions",
       "shellbot-memberships",
       "shellbot-messages",
     ]);
@@ -70,10 +71,10 @@ Deno.test("deno serve server.ts serves the bot of SHELLBOT_BOT on its own port, 
       text: "hello",
       mentions: [webex.bot],
     });
-    await stdout.waitFor(/replied to Shelly hello/);
+    await stdout.waitFor(/replied to hello/);
     await webex.settled();
     assert.deepEqual(webex.postedByBot().map((message) => message.text), [
-      "served: Shelly hello",
+      "served: hello",
     ]);
     assert.ok(webex.deliveries.length >= 1);
     assert.ok(
