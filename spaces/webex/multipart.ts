@@ -10,6 +10,7 @@
  * @module
  */
 
+import { randomBytes } from "node:crypto";
 import { encodeExtended, format } from "content-disposition";
 
 /** One file to upload: its name, type, size when known, and its bytes. */
@@ -144,9 +145,7 @@ function fieldName(name: string): string {
 }
 
 function randomBoundary(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0"));
-  return `----shellbot${hex.join("")}`;
+  return `----shellbot${randomBytes(16).toString("hex")}`;
 }
 
 /**

@@ -9,7 +9,6 @@ import { Buffer } from "node:buffer";
 import {
   createHmac,
   createSecretKey,
-  type Hmac,
   type KeyObject,
   timingSafeEqual,
 } from "node:crypto";
@@ -22,7 +21,7 @@ const keys = new Map<string, KeyObject>();
 // async round trip, is five times faster (10 µs against 55 µs for a 1 KB
 // delivery), and the signature check is the hook route's largest cost. The
 // key object is kept, so the secret is not encoded again on every delivery.
-function hmac(body: Uint8Array, secret: string): Hmac {
+function hmac(body: Uint8Array, secret: string): Buffer {
   let key = keys.get(secret);
   if (!key) {
     // A handful of secrets at most: one per webhook of this process.
@@ -30,7 +29,7 @@ function hmac(body: Uint8Array, secret: string): Hmac {
     key = createSecretKey(encoder.encode(secret));
     keys.set(secret, key);
   }
-  return createHmac("sha1", key).update(body);
+  return createHmac("sha1", key).update(body).digest();
 }
 
 /**
@@ -45,7 +44,7 @@ export function signBody(
   secret: string,
 ): Promise<string> {
   const bytes = typeof body === "string" ? encoder.encode(body) : body;
-  return Promise.resolve(hmac(bytes, secret).digest("hex"));
+  return Promise.resolve(hmac(bytes, secret).toString("hex"));
 }
 
 /**
@@ -77,7 +76,7 @@ export function verifySignature(
   const mac = parseHex(signature?.trim() ?? "");
   if (!mac) return Promise.resolve(false);
   // Same length (20 bytes) by then, as timingSafeEqual requires.
-  return Promise.resolve(timingSafeEqual(hmac(body, secret).digest(), mac));
+  return Promise.resolve(timingSafeEqual(hmac(body, secret), mac));
 }
 
 /**
