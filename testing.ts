@@ -5,10 +5,15 @@
  * Point a `WebexSpace` (or any Webex client) at `webex.url` with
  * `webex.bot.token`, drive simulated users with `simulateMessage`, and
  * inspect what the bot did with `postedByBot()`, `requests` and
- * `requestCount()`. Webhooks created through the API receive signed
- * deliveries of messages and membership changes; `settled()` waits for them
- * and `deliveries` logs them. Faults (429, 423, 5xx) and latency can be
- * switched on per endpoint.
+ * `requestCount()`. Simulated users also submit cards (`simulateAction`),
+ * edit (`simulateEdit`) and delete (`simulateDelete`). Webhooks created
+ * through the API receive signed deliveries of messages (created, updated,
+ * deleted), card actions and membership changes; `settled()` waits for them
+ * and `deliveries` logs them. Faults (429, 423, 5xx, with `Retry-After` in
+ * seconds or as a date) and latency can be switched on per endpoint; like
+ * Webex, the fake answers 429 to more than `roomReadConcurrency` concurrent
+ * reads of one room (3 by default) and repeats deliveries at
+ * `redeliveryRate`.
  *
  * Its methods return the Webex objects typed as the fake renders them
  * (`FakeRoom`, `FakeMessage`, `FakeMembership`...). To make or read ids in
@@ -34,6 +39,7 @@
  */
 
 export { FakeWebex } from "./spaces/fake/fake_webex.ts";
+export type { FakeWebexActs } from "./spaces/fake/fake_webex_acts.ts";
 export type { FakeWebexViews } from "./spaces/fake/fake_webex_views.ts";
 export type { FakeWebexControls } from "./spaces/fake/fake_webex_controls.ts";
 export { FAKE_TOKEN_PREFIX } from "./spaces/fake/tokens.ts";
@@ -48,12 +54,19 @@ export type {
   FaultStatus,
   PersonRef,
   RecordedRequest,
+  SimulatedAction,
+  SimulatedDelete,
+  SimulatedEdit,
   SimulatedMembership,
   SimulatedMessage,
 } from "./spaces/fake/types.ts";
 export type {
+  FakeAttachment,
+  FakeAttachmentAction,
+  FakeAttachmentActionEventData,
   FakeMembership,
   FakeMessage,
+  FakeMessageEventData,
   FakeRoom,
   FakeTeam,
   FakeWebhook,

@@ -95,3 +95,38 @@ export async function setup(options: { seed?: number } = {}) {
   const room = webex.addRoom({ title: "Ops", members: [alice, bob] });
   return { webex, alice, bob, roomId: room.id as string };
 }
+
+/** A loopback HTTP server of files, for messages that give a file by URL. */
+export class FileServer implements AsyncDisposable {
+  /** Paths requested, in order. */
+  readonly requested: string[] = [];
+  readonly #server: Deno.HttpServer<Deno.NetAddr>;
+  readonly origin: string;
+
+  /** `files`: path → what to answer (a status alone answers an empty body). */
+  constructor(
+    files: Record<
+      string,
+      { body?: BodyInit; headers?: Record<string, string>; status?: number }
+    >,
+  ) {
+    this.#server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      (request) => {
+        const path = new URL(request.url).pathname;
+        this.requested.push(path);
+        const file = files[path];
+        if (!file) return new Response("not here", { status: 404 });
+        return new Response(file.body ?? null, {
+          status: file.status ?? 200,
+          headers: file.headers,
+        });
+      },
+    );
+    this.origin = `http://127.0.0.1:${this.#server.addr.port}`;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.#server.shutdown();
+  }
+}

@@ -1,6 +1,11 @@
 // FakeWebex files: multipart uploads, file URLs, scan states, size limit.
 import assert from "node:assert/strict";
-import { assertErrorBody, call, setup } from "./_fake_webex_calls.ts";
+import {
+  assertErrorBody,
+  call,
+  FileServer,
+  setup,
+} from "./_fake_webex_calls.ts";
 
 /** Bytes that look like a multipart body to a careless parser: CRLFs, dashes and near-boundaries. */
 function trickyBlock(boundary: string): Uint8Array {
@@ -124,6 +129,12 @@ Deno.test("FakeWebex streams a 100 MiB multipart upload without corrupting it", 
 Deno.test("FakeWebex refuses more than one file, and stores a JSON file URL as a content", async () => {
   const { webex, roomId } = await setup();
   await using _ = webex;
+  await using files = new FileServer({
+    "/docs/report.pdf": {
+      body: "%PDF",
+      headers: { "content-type": "application/pdf" },
+    },
+  });
   const form = new FormData();
   form.set("roomId", roomId);
   form.append("files", new File(["a"], "a.txt"));
@@ -135,7 +146,7 @@ Deno.test("FakeWebex refuses more than one file, and stores a JSON file URL as a
   };
   assertErrorBody(await call(webex, "POST", "/messages", { json: two }), 400);
   const posted = await call(webex, "POST", "/messages", {
-    json: { roomId, files: ["https://example.com/docs/report.pdf?x=1"] },
+    json: { roomId, files: [`${files.origin}/docs/report.pdf?x=1`] },
   });
   assert.equal(posted.status, 200);
   assert.equal(posted.body.text, undefined);

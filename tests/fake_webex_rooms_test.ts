@@ -146,7 +146,7 @@ Deno.test("FakeWebex keeps teams with their general room", async () => {
   assert.ok(helperTeam.id);
 });
 
-Deno.test("FakeWebex keeps webhooks per token and never echoes their secret", async () => {
+Deno.test("FakeWebex keeps webhooks per token and gives their secret to the owner only", async () => {
   const { webex, alice } = await setup();
   await using _ = webex;
   const hook = {
@@ -159,7 +159,8 @@ Deno.test("FakeWebex keeps webhooks per token and never echoes their secret", as
   const created = await call(webex, "POST", "/webhooks", { json: hook });
   assert.equal(created.status, 200);
   assert.equal(created.body.status, "active");
-  assert.equal(created.body.secret, undefined);
+  // The spec's `Webhook` schema carries `secret`, as the real service answers.
+  assert.equal(created.body.secret, "s3cr3t");
   assert.equal(uuidOf(created.body.createdBy), uuidOf(webex.bot.id));
   assertErrorBody(
     await call(webex, "POST", "/webhooks", {
@@ -201,7 +202,11 @@ Deno.test("FakeWebex keeps webhooks per token and never echoes their secret", as
     updated.body.name,
     updated.body.status,
     updated.body.secret,
-  ], ["renamed", "inactive", undefined]);
+  ], ["renamed", "inactive", "new"]);
+  assert.equal(
+    (await call(webex, "GET", `/webhooks/${created.body.id}`)).body.secret,
+    "new",
+  );
   assert.equal(JSON.stringify(webex.webhooks()).includes("new"), false);
   for (let i = 0; i < 4; i++) {
     await call(webex, "POST", "/webhooks", {

@@ -4,17 +4,23 @@
  * answer that caused it.
  *
  * Unlike the real service, a failed delivery is not retried: it only counts
- * towards the failures that turn a webhook `inactive`.
+ * towards the failures that turn a webhook `inactive`. Like it, a delivery
+ * may come twice: at the `redeliveryRate`, or always with `twice`.
  *
  * @module
  */
 
 import type { FakeEvent, State, WebhookRecord } from "./_state.ts";
+import { mulberry32 } from "./_faults.ts";
 import { Signer } from "./_signature.ts";
 import { webhookMatches } from "./_webhook_match.ts";
 import { webhookJson } from "./_webhooks.ts";
 import type { FakeDelivery } from "./types.ts";
-import type { FakeMessage, FakeWebhookEvent } from "./webex_types.ts";
+import type {
+  FakeMessage,
+  FakeMessageEventData,
+  FakeWebhookEvent,
+} from "./webex_types.ts";
 
 /** The id fields a `messages` event carries: the text must be fetched. */
 const MESSAGE_FIELDS = [
@@ -27,6 +33,7 @@ const MESSAGE_FIELDS = [
   "mentionedPeople",
   "files",
   "created",
+  "updated",
 ] as const satisfies readonly (keyof FakeMessage)[];
 
 /** What a webhook's receiver gets for an event. */
@@ -35,22 +42,30 @@ export function deliveryPayload(
   webhook: WebhookRecord,
   event: FakeEvent,
 ): FakeWebhookEvent {
-  const message = event.resource === "messages" ? event.data : undefined;
-  const data = message
-    ? Object.fromEntries(
-      MESSAGE_FIELDS.filter((key) => message[key] !== undefined)
-        .map((key) => [key, message[key]]),
-    ) as Omit<FakeMessage, "text" | "markdown" | "html">
-    : event.data;
   // A webhook for `all` must tell what happened: resource and event are the
-  // event's own, as on the real service.
+  // event's own, as on the real service. The secret stays out: it keys the
+  // signature, and a body that carried it would give it to any reader.
   return {
-    ...webhookJson(state, webhook),
+    ...webhookJson(state, webhook, { secret: false }),
     resource: event.resource,
     event: event.event,
     actorId: state.personRef(event.actorUuid),
-    data,
+    data: eventData(event),
   };
+}
+
+/** What a delivery tells of the object: content and inputs must be fetched. */
+function eventData(event: FakeEvent): FakeWebhookEvent["data"] {
+  if (event.resource === "attachmentActions") {
+    const { inputs: _, ...data } = event.data;
+    return data;
+  }
+  if (event.resource === "memberships") return event.data;
+  const message = event.data;
+  return Object.fromEntries(
+    MESSAGE_FIELDS.filter((key) => message[key] !== undefined)
+      .map((key) => [key, message[key]]),
+  ) as FakeMessageEventData;
 }
 
 /** The delivery queues of one fake, with their log. */
@@ -71,11 +86,23 @@ export class Deliveries {
   #listener = (event: FakeEvent) => this.#onEvent(event);
   #closed?: Promise<void>;
 
+  #redeliveryRate: number;
+  #random: () => number;
+
   constructor(
     state: State,
-    options: { inactiveAfter: number; timeout: number },
+    options: {
+      inactiveAfter: number;
+      timeout: number;
+      redeliveryRate?: number;
+      seed?: number;
+    },
   ) {
     this.#state = state;
+    this.#redeliveryRate = options.redeliveryRate ?? 0;
+    // Its own generator, so that redeliveries do not shift the draws of
+    // fault rules made from the same seed.
+    this.#random = mulberry32((options.seed ?? 1) ^ 0x5eed);
     this.#inactiveAfter = options.inactiveAfter;
     this.#timeout = options.timeout;
     state.listeners.add(this.#listener);
@@ -109,7 +136,10 @@ export class Deliveries {
       // The body is fixed now, so a later change of the webhook or the
       // object cannot leak into an event that already happened.
       const body = JSON.stringify(deliveryPayload(this.#state, webhook, event));
-      this.#enqueue(webhook, body, webhook.secret, event);
+      // Drawn now, in event order, so that a seed replays the same repeats.
+      const repeat = this.#redeliveryRate > 0 &&
+        this.#random() < this.#redeliveryRate;
+      this.#enqueue(webhook, body, webhook.secret, event, repeat);
     }
   }
 
@@ -118,9 +148,12 @@ export class Deliveries {
     body: string,
     secret: string | undefined,
     event: FakeEvent,
+    repeat: boolean,
   ): void {
     const tail = this.#tails.get(webhook.uuid) ?? Promise.resolve();
-    const next = tail.then(() => this.#deliver(webhook, body, secret, event));
+    const next = tail.then(() =>
+      this.#deliver(webhook, body, secret, event, repeat)
+    );
     this.#tails.set(webhook.uuid, next);
     this.#pending.add(next);
     void next.then(() => {
@@ -137,11 +170,13 @@ export class Deliveries {
     body: string,
     secret: string | undefined,
     event: FakeEvent,
+    repeat: boolean,
   ): Promise<void> {
     const signature = secret
       ? await this.#signer.sign(body, secret)
       : undefined;
-    for (let attempt = 0; attempt < (this.twice ? 2 : 1); attempt++) {
+    const attempts = (this.twice ? 2 : 1) + (repeat ? 1 : 0);
+    for (let attempt = 0; attempt < attempts; attempt++) {
       // A webhook deleted or turned inactive since the event no longer hears.
       if (
         this.#state.webhooks.get(webhook.uuid) !== webhook ||

@@ -11,12 +11,24 @@ import type { FaultRule, FaultStatus } from "./types.ts";
 export interface Fault {
   status: FaultStatus;
   retryAfter?: number;
+  retryAfterFormat?: "seconds" | "date";
+}
+
+/** The `Retry-After` value for a wait of `seconds`, as seconds or as an HTTP date. */
+export function retryAfterValue(
+  seconds: number,
+  format: "seconds" | "date" = "seconds",
+): string {
+  if (format === "seconds") return String(seconds);
+  // An HTTP date has whole seconds: round up so the wait is never shorter.
+  return new Date(Math.ceil((Date.now() + seconds * 1000) / 1000) * 1000)
+    .toUTCString();
 }
 
 const STATUSES = new Set<number>([429, 423, 502, 503, 504]);
 
 /** mulberry32: small, fast, and good enough to decide which requests fail. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -61,6 +73,14 @@ export class Faults {
         `Cannot inject a fault with retryAfter ${rule.retryAfter}: use seconds, 0 or more`,
       );
     }
+    if (
+      rule.retryAfterFormat !== undefined &&
+      rule.retryAfterFormat !== "seconds" && rule.retryAfterFormat !== "date"
+    ) {
+      throw new RangeError(
+        `Cannot inject a fault with retryAfterFormat ${rule.retryAfterFormat}: use "seconds" or "date"`,
+      );
+    }
     this.#rules.push({ ...rule, left: rule.times ?? Infinity });
   }
 
@@ -80,6 +100,9 @@ export class Faults {
         status: rule.status,
         ...(rule.retryAfter !== undefined
           ? { retryAfter: rule.retryAfter }
+          : {}),
+        ...(rule.retryAfterFormat !== undefined
+          ? { retryAfterFormat: rule.retryAfterFormat }
           : {}),
       };
     }

@@ -19,3 +19,6 @@ export const MAX_FILE_BYTES = 100 * 1024 * 1024;
 
 /** How many files one message may carry. */
 export const MAX_FILES_PER_MESSAGE = 1;
+
+/** How many times a message may be edited (`PUT /messages/{id}` in the spec). */
+export const MAX_EDITS_PER_MESSAGE = 10;

@@ -9,6 +9,8 @@ import { parseMultipart, type UploadedFile } from "./_multipart.ts";
 import { HttpError, optionalString, readJsonObject } from "./_http.ts";
 import type { PersonRecord } from "./_state.ts";
 import { MAX_FILE_BYTES, MAX_FILES_PER_MESSAGE } from "./_limits.ts";
+import { readAttachments } from "./_cards.ts";
+import type { FakeAttachment } from "./webex_types.ts";
 
 /** What a new message is made from. */
 export interface MessageInput {
@@ -18,8 +20,10 @@ export interface MessageInput {
   text?: string;
   markdown?: string;
   parentId?: string;
-  /** Bytes that were uploaded, or the URL the real service would fetch. */
+  /** Bytes that were uploaded, or the URL to fetch them from. */
   file?: UploadedFile | { url: string };
+  /** The card (JSON bodies only, as on the real service). */
+  attachments?: FakeAttachment[];
   /** People to mention at the start of the message (simulated messages only). */
   mentions?: PersonRecord[];
 }
@@ -56,6 +60,8 @@ export async function readMessageInput(
     const value = optionalString(body, name);
     if (value !== undefined && value !== "") input[name] = value;
   }
+  const attachments = readAttachments(body.attachments);
+  if (attachments) input.attachments = attachments;
   const files = body.files;
   if (files !== undefined && files !== null) {
     if (

@@ -92,6 +92,11 @@ function fileName(params: Map<string, string>): string | undefined {
   return params.get("filename");
 }
 
+/** The file name a `Content-Disposition` header gives, `filename*` first. */
+export function dispositionName(header: string): string | undefined {
+  return fileName(headerParams(header)) || undefined;
+}
+
 /**
  * Parses a `multipart/form-data` request body as it streams in.
  *

@@ -6,9 +6,10 @@
  * @module
  */
 
-import type { Faults } from "./_faults.ts";
+import { type Faults, retryAfterValue } from "./_faults.ts";
 import { errorResponse, HttpError, MESSAGES, newTrackingId } from "./_http.ts";
 import type { PersonRecord, State } from "./_state.ts";
+import { parseFakeWebexId } from "./ids.ts";
 import type { RecordedRequest } from "./types.ts";
 
 /** What a handler gets. */
@@ -30,6 +31,15 @@ function endpointOf(
   method: string,
   path: string,
 ): { pattern?: string; id?: string } {
+  // `/attachment/actions` is the one resource whose name has two segments.
+  const nested = /^\/attachment\/actions(\/.*)?$/.exec(path);
+  if (nested) {
+    const rest = endpointOf(method, `/x${nested[1] ?? ""}`);
+    return {
+      ...rest,
+      pattern: rest.pattern?.replace(/^\/x/, "/attachment/actions"),
+    };
+  }
   const segments = path.split("/").slice(1);
   if (segments.length === 1 && segments[0]) {
     return { pattern: `/${segments[0]}` };
@@ -62,9 +72,18 @@ export class Router {
   #faults: Faults;
   #routes: Map<string, Handler>;
   #patterns: Set<string>;
+  #readLimit: number | false;
+  /** Room uuid → reads of it in flight. */
+  #reads = new Map<string, number>();
 
-  constructor(state: State, faults: Faults, routes: Record<string, Handler>) {
+  constructor(
+    state: State,
+    faults: Faults,
+    routes: Record<string, Handler>,
+    readLimit: number | false = false,
+  ) {
     this.#state = state;
+    this.#readLimit = readLimit;
     this.#faults = faults;
     this.#routes = new Map(Object.entries(routes));
     this.#patterns = new Set(
@@ -83,11 +102,21 @@ export class Router {
     const { pattern, id } = endpointOf(request.method, path);
     const known = pattern !== undefined && this.#patterns.has(pattern);
     const endpoint = known ? `${request.method} ${pattern}` : "UNKNOWN";
-    if (this.latency > 0) {
-      await new Promise((resolve) => setTimeout(resolve, this.latency));
-    }
+    // A read counts from its arrival to its answer, latency included.
+    const room = this.#readLimit === false
+      ? undefined
+      : roomOfRead(this.#state, endpoint, url, id);
+    const reads = room === undefined ? 0 : this.#reads.get(room) ?? 0;
+    const throttled = this.#readLimit !== false && reads >= this.#readLimit;
+    if (room !== undefined && !throttled) this.#reads.set(room, reads + 1);
     let response: Response;
     try {
+      if (this.latency > 0) {
+        await new Promise((resolve) => setTimeout(resolve, this.latency));
+      }
+      if (throttled) {
+        throw new HttpError(429, MESSAGES.tooMany, { "retry-after": "1" });
+      }
       response = await this.#answer(request, url, endpoint, known, id);
     } catch (error) {
       if (error instanceof HttpError) {
@@ -102,6 +131,12 @@ export class Router {
           error instanceof Error ? error.message : String(error)
         }`;
         response = errorResponse(500, message, trackingId);
+      }
+    } finally {
+      if (room !== undefined && !throttled) {
+        const left = this.#reads.get(room)! - 1;
+        if (left > 0) this.#reads.set(room, left);
+        else this.#reads.delete(room);
       }
     }
     response.headers.set("trackingid", trackingId);
@@ -127,7 +162,12 @@ export class Router {
     if (fault) {
       await request.body?.cancel();
       const headers: Record<string, string> = fault.retryAfter !== undefined
-        ? { "retry-after": String(fault.retryAfter) }
+        ? {
+          "retry-after": retryAfterValue(
+            fault.retryAfter,
+            fault.retryAfterFormat,
+          ),
+        }
         : {};
       throw new HttpError(fault.status, faultMessage(fault.status), headers);
     }
@@ -147,6 +187,28 @@ export class Router {
       throw new HttpError(401, MESSAGES.unauthorized);
     }
     return await handler({ state: this.#state, request, url, caller, id });
+  }
+}
+
+/** The room a read names, for the per-room limit; `undefined` for other requests. */
+function roomOfRead(
+  state: State,
+  endpoint: string,
+  url: URL,
+  id: string | undefined,
+): string | undefined {
+  const uuidOf = (value: string | null | undefined) =>
+    value ? parseFakeWebexId(value)?.uuid : undefined;
+  switch (endpoint) {
+    case "GET /messages":
+    case "GET /memberships":
+      return uuidOf(url.searchParams.get("roomId"));
+    case "GET /rooms/{id}":
+      return uuidOf(id);
+    case "GET /messages/{id}":
+      return state.messages.get(uuidOf(id) ?? "")?.roomUuid;
+    default:
+      return undefined;
   }
 }
 

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { actionRoutes } from "./_actions.ts";
 import { contentRoutes } from "./_contents.ts";
 import { membershipRoutes } from "./_memberships.ts";
 import { messageRoutes } from "./_messages.ts";
@@ -22,4 +23,5 @@ export const ROUTES: Record<string, Handler> = {
   ...messageRoutes,
   ...contentRoutes,
   ...webhookRoutes,
+  ...actionRoutes,
 };

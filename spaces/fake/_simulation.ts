@@ -7,22 +7,33 @@
  */
 
 import { contentUrl, storeContent, typeOfName } from "./_contents.ts";
+import { readAttachments } from "./_cards.ts";
 import { helper, type Internals, personOf } from "./_internals.ts";
 import {
   addMembership,
   membershipJson,
   removeMembership,
 } from "./_memberships.ts";
-import { createMessage, messageJson } from "./_messages.ts";
+import { actionJson, createAction } from "./_actions.ts";
+import { createMessage, messageJson } from "./_message_create.ts";
+import {
+  deleteMessage,
+  editMessage,
+  visibleMessage,
+} from "./_message_edits.ts";
 import { createRoom, roomJson } from "./_rooms.ts";
 import { createTeam, teamJson } from "./_teams.ts";
 import type {
   AddRoomInit,
   PersonRef,
+  SimulatedAction,
+  SimulatedDelete,
+  SimulatedEdit,
   SimulatedMembership,
   SimulatedMessage,
 } from "./types.ts";
 import type {
+  FakeAttachmentAction,
   FakeMembership,
   FakeMessage,
   FakeRoom,
@@ -112,6 +123,9 @@ export function simulateMessage(
       ...(init.markdown !== undefined ? { markdown: init.markdown } : {}),
       ...(init.parentId !== undefined ? { parentId: init.parentId } : {}),
       ...(file ? { file } : {}),
+      ...(init.attachments
+        ? { attachments: readAttachments(init.attachments) }
+        : {}),
       mentions: (init.mentions ?? []).map((ref) => personOf(internals, ref)),
     });
     return messageJson(state, message);
@@ -193,4 +207,60 @@ export function addContent(
     roomUuid: room.uuid,
   });
   return contentUrl(state, content);
+}
+
+/** Submits a card as a simulated user. */
+export function simulateAction(
+  internals: Internals,
+  init: SimulatedAction,
+): FakeAttachmentAction {
+  return helper("Cannot simulate an action", () => {
+    const { state } = internals;
+    const from = personOf(internals, init.from);
+    const action = createAction(state, from, {
+      type: "submit",
+      messageId: init.messageId,
+      inputs: init.inputs ?? {},
+    });
+    return actionJson(state, action);
+  });
+}
+
+/** Edits a message as its author, from a Webex client. */
+export function simulateEdit(
+  internals: Internals,
+  init: SimulatedEdit,
+): FakeMessage {
+  return helper("Cannot simulate an edit", () => {
+    const { state } = internals;
+    const from = personOf(internals, init.from);
+    const message = visibleMessage(state, init.messageId, from);
+    const room = state.rooms.get(message.roomUuid)!;
+    return messageJson(
+      state,
+      editMessage(state, from, message, {
+        roomId: room.id,
+        ...(init.text !== undefined ? { text: init.text } : {}),
+        ...(init.markdown !== undefined ? { markdown: init.markdown } : {}),
+      }),
+    );
+  });
+}
+
+/** Deletes a message as its author (by default) or a moderator. */
+export function simulateDelete(
+  internals: Internals,
+  init: SimulatedDelete,
+): FakeMessage {
+  return helper("Cannot simulate a delete", () => {
+    const { state } = internals;
+    const target = state.find(state.messages, "MESSAGE", init.messageId);
+    const from = init.from
+      ? personOf(internals, init.from)
+      : state.people.get(target.personUuid)!;
+    const message = visibleMessage(state, init.messageId, from);
+    const data = messageJson(state, message);
+    deleteMessage(state, from, message);
+    return data;
+  });
 }

@@ -7,7 +7,12 @@
 import { HttpError, MESSAGES } from "./_http.ts";
 import { fakeWebexId, parseFakeWebexId, unpadded } from "./ids.ts";
 import type { ContentState, FakePerson } from "./types.ts";
-import type { FakeMembership, FakeMessage } from "./webex_types.ts";
+import type {
+  FakeAttachment,
+  FakeAttachmentAction,
+  FakeMembership,
+  FakeMessage,
+} from "./webex_types.ts";
 import { FAKE_TOKEN_PREFIX } from "./tokens.ts";
 
 /** A person with the fields only the fake needs. */
@@ -66,9 +71,14 @@ export interface MessageRecord {
   markdown?: string;
   html?: string;
   files?: string[];
+  /** The card, as posted. */
+  attachments?: FakeAttachment[];
   mentioned: string[];
   parentUuid?: string;
   created: string;
+  /** When last edited, and how many times. */
+  updated?: string;
+  edits: number;
   /** Position in its room's list. */
   index: number;
   deleted: boolean;
@@ -85,6 +95,17 @@ export interface ContentRecord {
   roomUuid: string;
   state: ContentState;
   retryAfter: number;
+}
+
+/** A submitted card. */
+export interface ActionRecord {
+  uuid: string;
+  id: string;
+  messageUuid: string;
+  personUuid: string;
+  roomUuid: string;
+  inputs: Record<string, unknown>;
+  created: string;
 }
 
 /** A webhook, with what its deliveries need. */
@@ -117,6 +138,7 @@ export type FakeEvent =
   & (
     | { resource: "messages"; data: FakeMessage }
     | { resource: "memberships"; data: FakeMembership }
+    | { resource: "attachmentActions"; data: FakeAttachmentAction }
   );
 
 /** All the fake's state. */
@@ -142,6 +164,7 @@ export class State {
   readonly directRooms = new Map<string, string>();
   readonly contents = new Map<string, ContentRecord>();
   readonly webhooks = new Map<string, WebhookRecord>();
+  readonly actions = new Map<string, ActionRecord>();
   readonly listeners = new Set<(event: FakeEvent) => void>();
   #seq = 0;
   #lastTime = 0;

@@ -7,7 +7,11 @@
 
 import type { FakeEvent, State, WebhookRecord } from "./_state.ts";
 import { parseFakeWebexId } from "./ids.ts";
-import type { FakeMembership, FakeMessage } from "./webex_types.ts";
+import type {
+  FakeAttachmentAction,
+  FakeMembership,
+  FakeMessage,
+} from "./webex_types.ts";
 
 /** Whether an active webhook receives an event. */
 export function webhookMatches(
@@ -23,7 +27,9 @@ export function webhookMatches(
 }
 
 /** The fields of an event's object that filters read, whatever its kind. */
-type EventFields = Partial<FakeMessage & FakeMembership>;
+type EventFields = Partial<
+  FakeMessage & FakeMembership & Omit<FakeAttachmentAction, "type">
+>;
 
 function visible(state: State, ownerUuid: string, event: FakeEvent): boolean {
   const data: EventFields = event.data;
@@ -32,8 +38,16 @@ function visible(state: State, ownerUuid: string, event: FakeEvent): boolean {
     return event.resource === "memberships" &&
       parseFakeWebexId(String(data.personId))?.uuid === ownerUuid;
   }
-  if (event.resource !== "messages" || data.roomType !== "group") return true;
   const owner = state.people.get(ownerUuid);
+  if (event.resource === "attachmentActions") {
+    // A bot hears the submits of its own cards, and its own submits.
+    const card = state.messages.get(
+      parseFakeWebexId(String(data.messageId))?.uuid ?? "",
+    );
+    return owner?.type !== "bot" || event.actorUuid === ownerUuid ||
+      card?.personUuid === ownerUuid;
+  }
+  if (event.resource !== "messages" || data.roomType !== "group") return true;
   // A bot in a group room only hears what mentions it, and its own words.
   return owner?.type !== "bot" || event.actorUuid === ownerUuid ||
     mentions(data, ownerUuid);
@@ -77,6 +91,8 @@ function filterAccepts(
         return data.roomType === value;
       case "personId":
         return sameId(data.personId, value);
+      case "messageId":
+        return sameId(data.messageId, value);
       case "personEmail":
         return String(data.personEmail).toLowerCase() === value.toLowerCase();
       case "mentionedPeople": {

@@ -1,7 +1,8 @@
 /**
  * Webhooks and the `/webhooks` endpoints. Each webhook belongs to the token
- * that created it; its secret is kept for signing deliveries and never sent
- * back.
+ * that created it; its secret signs deliveries and, as the spec's `Webhook`
+ * schema has it, comes back in the API's answers to its owner (never in a
+ * delivery).
  *
  * @module
  */
@@ -31,11 +32,13 @@ const RESOURCES = new Set([
 ]);
 const EVENTS = new Set(["created", "updated", "deleted", "all"]);
 
-/** The webhook as the API renders it, without its secret. */
+/** The webhook as the API renders it; with its secret unless told. */
 export function webhookJson(
   state: State,
   webhook: WebhookRecord,
+  options: { secret?: boolean } = {},
 ): FakeWebhook {
+  const withSecret = (options.secret ?? true) && webhook.secret !== undefined;
   return {
     id: webhook.id,
     name: webhook.name,
@@ -43,6 +46,7 @@ export function webhookJson(
     resource: webhook.resource,
     event: webhook.event,
     ...(webhook.filter !== undefined ? { filter: webhook.filter } : {}),
+    ...(withSecret ? { secret: webhook.secret } : {}),
     orgId: state.orgId,
     createdBy: state.personRef(webhook.ownerUuid),
     appId: state.appId,

@@ -13,7 +13,7 @@ import { Router } from "./_router.ts";
 import { ROUTES } from "./_routes.ts";
 import * as simulation from "./_simulation.ts";
 import { State } from "./_state.ts";
-import { FakeWebexViews } from "./fake_webex_views.ts";
+import { FakeWebexActs } from "./fake_webex_acts.ts";
 import type {
   AddRoomInit,
   FakePerson,
@@ -40,8 +40,9 @@ import type {
  * POSTed to the `targetUrl` of every matching active webhook, signed when it
  * has a secret; await `settled()` before looking at what a receiver got.
  *
- * Its members come in three layers: this class builds the world and acts
- * as simulated users; {@linkcode FakeWebexViews} reads what is stored;
+ * Its members come in four layers: this class builds the world and posts
+ * as simulated users; {@linkcode FakeWebexActs} submits cards, edits and
+ * deletes as them; {@linkcode FakeWebexViews} reads what is stored;
  * {@linkcode FakeWebexControls} injects faults and latency and counts
  * requests and deliveries.
  *
@@ -61,7 +62,7 @@ import type {
  * console.log(webex.postedByBot()[0].text); // "hello"
  * ```
  */
-export class FakeWebex extends FakeWebexViews implements AsyncDisposable {
+export class FakeWebex extends FakeWebexActs implements AsyncDisposable {
   /** API base URL, such as `http://127.0.0.1:PORT/v1`; every endpoint is below it. */
   readonly url: string;
   /** The bot; `bot.token` is the bot token. */
@@ -80,7 +81,9 @@ export class FakeWebex extends FakeWebexViews implements AsyncDisposable {
    * @param options The bot's name and e-mail, the seed of fault rates, and
    * how webhook deliveries fail.
    * @returns The running fake; close it with `close()` or `await using`.
-   * @throws {RangeError} When `inactiveAfter` or `deliveryTimeout` is not a positive number.
+   * @throws {RangeError} When `inactiveAfter` or `deliveryTimeout` is not a
+   * positive number, `roomReadConcurrency` not a positive integer or false,
+   * or `redeliveryRate` not in 0..1.
    *
    * @example Start and stop
    * ```ts
@@ -108,6 +111,24 @@ export class FakeWebex extends FakeWebexViews implements AsyncDisposable {
         ),
       );
     }
+    const readLimit = options.roomReadConcurrency ?? 3;
+    if (
+      readLimit !== false && !(Number.isInteger(readLimit) && readLimit >= 1)
+    ) {
+      return Promise.reject(
+        new RangeError(
+          `Cannot start FakeWebex: roomReadConcurrency must be a positive integer or false, got ${readLimit}`,
+        ),
+      );
+    }
+    const redeliveryRate = options.redeliveryRate ?? 0;
+    if (!(redeliveryRate >= 0 && redeliveryRate <= 1)) {
+      return Promise.reject(
+        new RangeError(
+          `Cannot start FakeWebex: redeliveryRate must be from 0 to 1, got ${redeliveryRate}`,
+        ),
+      );
+    }
     const state = new State();
     const bot = state.addPerson({
       email: options.botEmail ?? "shelly@webex.bot",
@@ -115,13 +136,18 @@ export class FakeWebex extends FakeWebexViews implements AsyncDisposable {
       type: "bot",
     });
     const faults = new Faults(options.seed ?? 1);
-    const router = new Router(state, faults, ROUTES);
+    const router = new Router(state, faults, ROUTES, readLimit);
     const server = Deno.serve(
       { hostname: "127.0.0.1", port: 0, signal: options.signal, onListen() {} },
       (request) => router.handle(request),
     );
     state.apiUrl = `http://127.0.0.1:${server.addr.port}/v1`;
-    const deliveries = new Deliveries(state, { inactiveAfter, timeout });
+    const deliveries = new Deliveries(state, {
+      inactiveAfter,
+      timeout,
+      redeliveryRate,
+      seed: options.seed ?? 1,
+    });
     options.signal?.addEventListener("abort", () => void deliveries.close(), {
       once: true,
     });

@@ -8,7 +8,7 @@
 import { lookupContent } from "./_contents.ts";
 import { helper, internalsOf, publicPerson } from "./_internals.ts";
 import { membershipJson } from "./_memberships.ts";
-import { messageJson } from "./_messages.ts";
+import { messageJson } from "./_message_create.ts";
 import { roomJson } from "./_rooms.ts";
 import { webhookJson } from "./_webhooks.ts";
 import { FakeWebexControls } from "./fake_webex_controls.ts";
@@ -164,7 +164,9 @@ export class FakeWebexViews extends FakeWebexControls {
   }
 
   /**
-   * Every webhook of every owner, in creation order, without secrets.
+   * Every webhook of every owner, in creation order, without secrets (the
+   * API gives a webhook's secret to its owner; a view a test may print
+   * leaves it out).
    *
    * @returns The webhooks, as the API renders them.
    *
@@ -179,7 +181,7 @@ export class FakeWebexViews extends FakeWebexControls {
   webhooks(): FakeWebhook[] {
     const { state } = internalsOf(this);
     return [...state.webhooks.values()].map((webhook) =>
-      webhookJson(state, webhook)
+      webhookJson(state, webhook, { secret: false })
     );
   }
 

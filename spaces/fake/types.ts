@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { FakeAttachment } from "./webex_types.ts";
+
 /**
  * A person known to the fake: the bot or a simulated user.
  *
@@ -80,6 +82,50 @@ export interface SimulatedMessage {
   mentions?: PersonRef[];
   /** A file attached to the message. */
   file?: { name: string; type?: string; bytes: Uint8Array };
+  /** A card, checked as `POST /messages` checks its `attachments`. */
+  attachments?: FakeAttachment[];
+}
+
+/** What `FakeWebex.simulateAction` submits: a person fills in a card. */
+export interface SimulatedAction {
+  /** Who submits; must be a member of the card's room. */
+  from: PersonRef;
+  /** The message that carries the card. */
+  messageId: string;
+  /**
+   * The values of the card's inputs, by input id.
+   *
+   * @default {{}}
+   */
+  inputs?: Record<string, unknown>;
+}
+
+/**
+ * What `FakeWebex.simulateEdit` changes: give `text` for a text message,
+ * `markdown` for a markdown one, as `PUT /messages/{id}` requires. In a
+ * text message, the mentions a Webex client put first stay first.
+ */
+export interface SimulatedEdit {
+  /** The author (only the author may edit). */
+  from: PersonRef;
+  /** The message to edit. */
+  messageId: string;
+  /** The new plain text. */
+  text?: string;
+  /** The new markdown. */
+  markdown?: string;
+}
+
+/** What `FakeWebex.simulateDelete` removes. */
+export interface SimulatedDelete {
+  /**
+   * Who deletes: the author, or a moderator of a moderated room.
+   *
+   * @default {the author}
+   */
+  from?: PersonRef;
+  /** The message to delete. */
+  messageId: string;
 }
 
 /** Options of `FakeWebex.start`. */
@@ -119,6 +165,23 @@ export interface FakeWebexOptions {
    * @default {10000}
    */
   deliveryTimeout?: number;
+  /**
+   * How many concurrent reads of one room (`GET /messages`, `GET
+   * /messages/{id}`, `GET /rooms/{id}`, `GET /memberships?roomId=`) the fake
+   * serves; one more is answered 429 with `Retry-After: 1`, as Webex does
+   * (FACTS.md: about 3). `false` for no limit.
+   *
+   * @default {3}
+   */
+  roomReadConcurrency?: number | false;
+  /**
+   * Probability in 0..1 that a webhook delivery is POSTed once more, same
+   * body and signature, as Webex's deliveries sometimes repeat; drawn from a
+   * generator seeded by `seed`, so that a run can be replayed.
+   *
+   * @default {0}
+   */
+  redeliveryRate?: number;
 }
 
 /** What `FakeWebex.simulateJoin` and `FakeWebex.simulateLeave` change. */
@@ -182,6 +245,14 @@ export interface FaultRule {
   status: FaultStatus;
   /** Seconds sent as `Retry-After`; no header when absent. */
   retryAfter?: number;
+  /**
+   * How `Retry-After` is written: `seconds` (`"2"`) or `date`, an HTTP date
+   * that many seconds ahead (`"Wed, 21 Oct 2026 07:28:02 GMT"`, rounded up
+   * to the next whole second); Webex sends both.
+   *
+   * @default {"seconds"}
+   */
+  retryAfterFormat?: "seconds" | "date";
   /** How many requests to fail before the rule is spent; no limit when absent. */
   times?: number;
   /**

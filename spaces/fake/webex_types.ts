@@ -75,6 +75,17 @@ export type FakeMembership = {
   created: string;
 };
 
+/**
+ * A card in a message: an Adaptive Card as a plain object (the `attachments`
+ * of `POST /messages` and `ListMessage`).
+ */
+export type FakeAttachment = {
+  /** Always `application/vnd.microsoft.card.adaptive`. */
+  contentType: "application/vnd.microsoft.card.adaptive";
+  /** The card: `{ type: "AdaptiveCard", version, body, actions, ... }`. */
+  content: Record<string, unknown>;
+};
+
 /** A message as `GET /messages/{id}` renders it (schema `ListMessage`). */
 export type FakeMessage = {
   /** The message id, padded. */
@@ -93,6 +104,8 @@ export type FakeMessage = {
   html?: string;
   /** Content URLs of the attached file (one at most). */
   files?: string[];
+  /** The card of the message (one at most). */
+  attachments?: FakeAttachment[];
   /** The author's id, unpadded. */
   personId: string;
   /** The author's main e-mail address. */
@@ -101,9 +114,56 @@ export type FakeMessage = {
   mentionedPeople?: string[];
   /** When the message was posted (ISO 8601). */
   created: string;
+  /** When the author last edited it (ISO 8601); only on edited messages. */
+  updated?: string;
 };
 
-/** A webhook as the API renders it, without its secret (schema `Webhook`). */
+/**
+ * A card submitted by a person: an attachment action as
+ * `GET /attachment/actions/{id}` renders it (schema `AttachmentActivity`).
+ */
+export type FakeAttachmentAction = {
+  /** The action id, padded. */
+  id: string;
+  /** Always `submit`. */
+  type: "submit";
+  /** The message whose card was submitted, padded. */
+  messageId: string;
+  /** The values of the card's inputs, by input id. */
+  inputs: Record<string, unknown>;
+  /** Who submitted, unpadded. */
+  personId: string;
+  /** The room of the card's message, padded. */
+  roomId: string;
+  /** When it was submitted (ISO 8601). */
+  created: string;
+};
+
+/** What an `attachmentActions` delivery tells of the action: all but `inputs`. */
+export type FakeAttachmentActionEventData = Omit<
+  FakeAttachmentAction,
+  "inputs"
+>;
+
+/**
+ * What a `messages` delivery tells of the message: ids and dates, without
+ * its content (`text`, `markdown`, `html`, `attachments` must be fetched).
+ */
+export type FakeMessageEventData = Pick<
+  FakeMessage,
+  | "id"
+  | "parentId"
+  | "roomId"
+  | "roomType"
+  | "personId"
+  | "personEmail"
+  | "mentionedPeople"
+  | "files"
+  | "created"
+  | "updated"
+>;
+
+/** A webhook as the API renders it to its owner (schema `Webhook`). */
 export type FakeWebhook = {
   /** The webhook id, padded. */
   id: string;
@@ -117,6 +177,8 @@ export type FakeWebhook = {
   event: string;
   /** Its filter, such as `roomId=...`. */
   filter?: string;
+  /** The secret that signs its deliveries, when it has one; never in a delivery. */
+  secret?: string;
   /** The owner's organisation; sent by the real service, not in the schema. */
   orgId: string;
   /** The owner's id, unpadded; sent by the real service, not in the schema. */
@@ -136,16 +198,20 @@ export type FakeWebhook = {
  * `FakeDelivery.body`: the webhook's fields, what happened, and `data`.
  */
 export interface FakeWebhookEvent
-  extends Omit<FakeWebhook, "resource" | "event"> {
+  extends Omit<FakeWebhook, "resource" | "event" | "secret"> {
   /** The resource of the event (not the webhook's own, which may be `all`). */
-  resource: "messages" | "memberships";
+  resource: "messages" | "memberships" | "attachmentActions";
   /** What happened to it. */
   event: "created" | "updated" | "deleted";
   /** Who caused the event, unpadded. */
   actorId: string;
   /**
    * For `messages`, the message without its content (`text`, `markdown` and
-   * `html` must be fetched); for `memberships`, the membership.
+   * `html` must be fetched); for `memberships`, the membership; for
+   * `attachmentActions`, the action without its `inputs` (fetch them).
    */
-  data: Omit<FakeMessage, "text" | "markdown" | "html"> | FakeMembership;
+  data:
+    | FakeMessageEventData
+    | FakeMembership
+    | FakeAttachmentActionEventData;
 }
