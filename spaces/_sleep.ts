@@ -5,47 +5,48 @@
  * @module
  */
 
-/**
- * Waits for `promise`, or rejects with `signal.reason` as soon as the signal
- * aborts; the listener is removed however the wait ends. The promise itself
- * goes on.
- *
- * @param promise What to wait for.
- * @param signal Ends the wait.
- * @returns What the promise gave.
- */
-export async function abortable<T>(
-  promise: Promise<T>,
-  signal?: AbortSignal,
-): Promise<T> {
-  if (!signal) return await promise;
-  signal.throwIfAborted();
-  const aborted = Promise.withResolvers<never>();
-  const onAbort = () => aborted.reject(signal.reason);
-  signal.addEventListener("abort", onAbort, { once: true });
-  try {
-    return await Promise.race([promise, aborted.promise]);
-  } finally {
-    signal.removeEventListener("abort", onAbort);
-  }
+const ABORTED: unique symbol = Symbol("aborted");
+
+function rethrow(reason: unknown): never {
+  throw reason;
 }
 
 /**
- * Waits for `promise`, or gives `undefined` as soon as the signal aborts,
- * for loops that end on an abort rather than fail.
+ * Waits for `promise`, or ends as soon as the signal aborts: by default it
+ * rejects with `signal.reason`; with `onAbort`, it gives what `onAbort`
+ * gives, for loops that end on an abort rather than fail. The listener is
+ * removed however the wait ends. The promise itself goes on.
  *
- * @param promise What to wait for; it goes on after an abort.
+ * @example A read that gives `undefined` when stopped
+ * ```ts
+ * import { abortable } from "./_sleep.ts";
+ *
+ * const read = new Promise<string>(() => {}); // never settles
+ * const signal = AbortSignal.abort();
+ * console.log(await abortable(read, signal, () => undefined)); // undefined
+ * ```
+ *
+ * @param promise What to wait for.
  * @param signal Ends the wait.
- * @returns What the promise gave, or `undefined` on abort.
+ * @param onAbort What to give on abort, called with `signal.reason`.
+ * @returns What the promise gave, or what `onAbort` gave.
  */
-export function raceAbort<T>(
+export async function abortable<T, A = never>(
   promise: Promise<T>,
   signal?: AbortSignal,
-): Promise<T | undefined> {
-  return abortable(promise, signal).catch((error) => {
-    if (signal?.aborted) return undefined;
-    throw error;
-  });
+  onAbort: (reason: unknown) => A = rethrow,
+): Promise<T | A> {
+  if (!signal) return await promise;
+  if (signal.aborted) return onAbort(signal.reason);
+  const aborted = Promise.withResolvers<typeof ABORTED>();
+  const listener = () => aborted.resolve(ABORTED);
+  signal.addEventListener("abort", listener, { once: true });
+  try {
+    const result = await Promise.race([promise, aborted.promise]);
+    return result === ABORTED ? onAbort(signal.reason) : result;
+  } finally {
+    signal.removeEventListener("abort", listener);
+  }
 }
 
 /**

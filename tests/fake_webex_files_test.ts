@@ -157,7 +157,8 @@ Deno.test("FakeWebex refuses more than one file, and stores a JSON file URL as a
   await head.body?.cancel();
   assert.equal(
     head.headers.get("content-disposition"),
-    'attachment; filename="report.pdf"',
+    // RFC 6266: a token needs no quotes; `filename="report.pdf"` is the same.
+    "attachment; filename=report.pdf",
   );
   assert.equal(head.headers.get("content-type"), "application/pdf");
   assert.equal(webex.postedByBot().length, 1);

@@ -9,7 +9,6 @@ import {
   isTransient,
   MAX_RETRY_DELAY,
   parseRetryAfter,
-  raceAbort,
   retryDelay,
   retrying,
   sleep,
@@ -207,12 +206,12 @@ Deno.test("sleep tells an elapsed wait from an aborted one", async () => {
   assert.equal(await waiting, false);
 });
 
-Deno.test("abortable and raceAbort end a wait on abort; the promise goes on", async () => {
+Deno.test("abortable ends a wait on abort, by rejecting or with onAbort's value; the promise goes on", async () => {
   const pending = Promise.withResolvers<string>();
   const controller = new AbortController();
   const reason = new Error("stop");
   const waiting = abortable(pending.promise, controller.signal);
-  const racing = raceAbort(pending.promise, controller.signal);
+  const racing = abortable(pending.promise, controller.signal, () => undefined);
   controller.abort(reason);
   await assert.rejects(waiting, (error) => error === reason);
   assert.equal(await racing, undefined);
@@ -221,11 +220,23 @@ Deno.test("abortable and raceAbort end a wait on abort; the promise goes on", as
 
   assert.equal(await abortable(Promise.resolve(1)), 1);
   assert.equal(
-    await raceAbort(Promise.resolve(2), new AbortController().signal),
+    await abortable(
+      Promise.resolve(2),
+      new AbortController().signal,
+      () => undefined,
+    ),
     2,
   );
   await assert.rejects(
-    raceAbort(Promise.reject(new Error("own")), new AbortController().signal),
+    abortable(
+      Promise.reject(new Error("own")),
+      new AbortController().signal,
+      () => undefined,
+    ),
     /own/,
+  );
+  assert.equal(
+    await abortable(pending.promise, controller.signal, String),
+    "Error: stop",
   );
 });

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { create } from "content-disposition";
 import { HttpError, MESSAGES } from "./_http.ts";
 import type { Handler } from "./_router.ts";
 import type { ContentRecord, State } from "./_state.ts";
@@ -76,17 +77,12 @@ export function typeOfName(name: string): string {
   return types[extension] ?? "application/octet-stream";
 }
 
-/** RFC 6266: a quoted ASCII name, plus `filename*` when the name is not ASCII. */
+/**
+ * RFC 6266, as Webex answers: the name, plus `filename*` and an ASCII
+ * fallback with `_` for each other character when the name is not ASCII.
+ */
 export function contentDisposition(name: string): string {
-  if (/^[\x20-\x7e]*$/.test(name)) {
-    return `attachment; filename="${name.replace(/["\\]/g, "\\$&")}"`;
-  }
-  const fallback = name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
-  const encoded = encodeURIComponent(name).replace(
-    /['()*]/g,
-    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+  return create(name, { fallback: name.replace(/[^\x20-\x7e]/g, "_") });
 }
 
 function streamOf(chunks: readonly Uint8Array[]): ReadableStream<Uint8Array> {

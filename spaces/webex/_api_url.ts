@@ -20,10 +20,8 @@ export class ApiUrl {
    */
   constructor(apiUrl: string) {
     const href = apiUrl.replace(/\/+$/, "");
-    let parsed: URL;
-    try {
-      parsed = new URL(href);
-    } catch {
+    const parsed = URL.parse(href);
+    if (!parsed) {
       throw new TypeError(
         `Cannot make a Webex client: the API URL '${href}' is not a URL`,
       );
@@ -61,14 +59,11 @@ export class ApiUrl {
     if (url.startsWith(`${this.href}/`) || url.startsWith(`${this.href}?`)) {
       return url.slice(this.href.length);
     }
-    try {
-      const parsed = new URL(url);
-      // Another host's query may carry its own signature: leave it out.
-      return parsed.origin === this.origin
-        ? `${parsed.pathname}${parsed.search}`
-        : parsed.pathname;
-    } catch {
-      return url;
-    }
+    const parsed = URL.parse(url);
+    if (!parsed) return url;
+    // Another host's query may carry its own signature: leave it out.
+    return parsed.origin === this.origin
+      ? `${parsed.pathname}${parsed.search}`
+      : parsed.pathname;
   }
 }

@@ -22,6 +22,8 @@ export async function sendOnce(
   request: CallInfo & { timeout: number },
 ): Promise<Outcome> {
   const { signal } = request;
+  // Not AbortSignal.timeout: its timer cannot be cleared, and the response's
+  // body, read after this returns, would be cut when it fires.
   const timeout = new AbortController();
   const timer = setTimeout(
     () =>

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { basename } from "node:path";
 import { SpacesError } from "../errors.ts";
 import type { FileInput } from "../base.ts";
 import type { MultipartFile } from "./multipart.ts";
@@ -112,13 +113,9 @@ export async function resolveFile(
 }
 
 function parseUrl(text: string): string {
-  try {
-    return new URL(text).href;
-  } catch (cause) {
-    throw new TypeError(`Cannot attach "${text}": it is not a valid URL`, {
-      cause,
-    });
-  }
+  const url = URL.parse(text);
+  if (url) return url.href;
+  throw new TypeError(`Cannot attach "${text}": it is not a valid URL`);
 }
 
 async function resolvePath(
@@ -150,7 +147,8 @@ async function resolvePath(
   if (!info.isFile) {
     throw new SpacesError(`Cannot attach "${shown}": it is not a regular file`);
   }
-  const name = baseName(shown);
+  // The platform's rules: on Windows both separators end a folder's name.
+  const name = basename(shown);
   checkSize(name, info.size);
   return {
     kind: "upload",
@@ -238,10 +236,4 @@ function urlPath(url: URL): string {
   } catch {
     return url.pathname;
   }
-}
-
-function baseName(path: string): string {
-  const separators = Deno.build.os === "windows" ? /[\\/]+/ : /\/+/;
-  const parts = path.split(separators).filter((part) => part !== "");
-  return parts.at(-1) ?? path;
 }

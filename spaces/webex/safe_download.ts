@@ -6,6 +6,7 @@
  * @module
  */
 
+import { join } from "node:path";
 import { SpacesError } from "../errors.ts";
 
 /** The name used when nothing usable is left of the one given. */
@@ -112,7 +113,7 @@ export async function createUniqueFile(
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     options?.signal?.throwIfAborted();
     const candidate = attempt === 0 ? safe : `${stem} (${attempt})${extension}`;
-    const path = joinPath(dir, candidate);
+    const path = join(dir, candidate);
     try {
       const file = await Deno.open(path, { write: true, createNew: true });
       return { path, file };
@@ -123,12 +124,4 @@ export async function createUniqueFile(
   throw new SpacesError(
     `Cannot save "${safe}" in ${dir}: ${MAX_ATTEMPTS} files of that name already exist. Choose another folder`,
   );
-}
-
-function joinPath(dir: string, name: string): string {
-  const windows = Deno.build.os === "windows";
-  const separator = windows ? "\\" : "/";
-  if (dir === "") return `.${separator}${name}`;
-  const trimmed = dir.replace(windows ? /[\\/]+$/ : /\/+$/, "");
-  return `${trimmed}${separator}${name}`;
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { Buffer } from "node:buffer";
 import {
   createHmac,
   createSecretKey,
@@ -20,7 +21,7 @@ const keys = new Map<string, KeyObject>();
 // async round trip, is five times faster (10 µs against 55 µs for a 1 KB
 // delivery), and the signature check is the hook route's largest cost. The
 // key object is kept, so the secret is not encoded again on every delivery.
-function hmac(body: Uint8Array, secret: string): Uint8Array {
+function hmac(body: Uint8Array, secret: string): Buffer {
   let key = keys.get(secret);
   if (!key) {
     // A handful of secrets at most: one per webhook of this process.
@@ -43,10 +44,7 @@ export function signBody(
   secret: string,
 ): Promise<string> {
   const bytes = typeof body === "string" ? encoder.encode(body) : body;
-  const mac = hmac(bytes, secret);
-  return Promise.resolve(
-    [...mac].map((byte) => byte.toString(16).padStart(2, "0")).join(""),
-  );
+  return Promise.resolve(hmac(bytes, secret).toString("hex"));
 }
 
 /**
@@ -77,6 +75,7 @@ export function verifySignature(
 ): Promise<boolean> {
   const mac = parseHex(signature?.trim() ?? "");
   if (!mac) return Promise.resolve(false);
+  // Same length (20 bytes) by then, as timingSafeEqual requires.
   return Promise.resolve(timingSafeEqual(hmac(body, secret), mac));
 }
 
@@ -129,22 +128,8 @@ export async function assertSignature(
   }
 }
 
-// SHA-1 gives 20 bytes; anything else cannot match.
+// SHA-1 gives 20 bytes, 40 hex digits; anything else cannot match. The
+// pattern comes first: Buffer.from stops quietly at the first non-hex digit.
 function parseHex(text: string): Uint8Array | undefined {
-  if (text.length !== 40) return undefined;
-  const bytes = new Uint8Array(20);
-  for (let index = 0; index < 20; index++) {
-    const high = nibble(text.charCodeAt(index * 2));
-    const low = nibble(text.charCodeAt(index * 2 + 1));
-    if (high < 0 || low < 0) return undefined;
-    bytes[index] = high * 16 + low;
-  }
-  return bytes;
-}
-
-function nibble(code: number): number {
-  if (code >= 48 && code <= 57) return code - 48; // 0-9
-  if (code >= 97 && code <= 102) return code - 87; // a-f
-  if (code >= 65 && code <= 70) return code - 55; // A-F
-  return -1;
+  return /^[0-9a-fA-F]{40}$/.test(text) ? Buffer.from(text, "hex") : undefined;
 }
