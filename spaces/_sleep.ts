@@ -17,15 +17,6 @@ function rethrow(reason: unknown): never {
  * gives, for loops that end on an abort rather than fail. The listener is
  * removed however the wait ends. The promise itself goes on.
  *
- * @example A read that gives `undefined` when stopped
- * ```ts
- * import { abortable } from "./_sleep.ts";
- *
- * const read = new Promise<string>(() => {}); // never settles
- * const signal = AbortSignal.abort();
- * console.log(await abortable(read, signal, () => undefined)); // undefined
- * ```
- *
  * @param promise What to wait for.
  * @param signal Ends the wait.
  * @param onAbort What to give on abort, called with `signal.reason`.

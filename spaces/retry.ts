@@ -13,33 +13,7 @@
 import { ApiError, NetworkError } from "./errors.ts";
 import { sleep } from "./_sleep.ts";
 
-import { abortable } from "./_sleep.ts";
-
 export { abortable, abortableSleep, sleep } from "./_sleep.ts";
-
-/**
- * The old name of `abortable(promise, signal, () => undefined)`.
- *
- * @deprecated Kept only until `spaces/local.ts` calls `abortable` with
- * `() => undefined`; remove it then.
- *
- * @example Give `undefined` on abort
- * ```ts
- * import { raceAbort } from "./retry.ts";
- *
- * console.log(await raceAbort(Promise.resolve(1))); // 1
- * ```
- *
- * @param promise What to wait for; it goes on after an abort.
- * @param signal Ends the wait.
- * @returns What the promise gave, or `undefined` on abort.
- */
-export function raceAbort<T>(
-  promise: Promise<T>,
-  signal?: AbortSignal,
-): Promise<T | undefined> {
-  return abortable(promise, signal, () => undefined);
-}
 
 /** Methods that may be sent twice without doing the thing twice. */
 export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([

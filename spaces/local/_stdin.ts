@@ -5,7 +5,7 @@
  * @module
  */
 
-import { raceAbort } from "../_sleep.ts";
+import { abortable } from "../_sleep.ts";
 import { LineBatchStream } from "../_lines.ts";
 
 /** Reads batches of lines; an abort leaves the read pending for the next call. */
@@ -44,7 +44,7 @@ export class StdinBatches {
       await beforeRead();
       this.#pendingRead = this.#lines.read();
     }
-    const result = await raceAbort(this.#pendingRead, signal);
+    const result = await abortable(this.#pendingRead, signal, () => undefined);
     if (result === undefined) return undefined;
     this.#pendingRead = undefined;
     return result.done ? null : result.value;
