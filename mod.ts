@@ -55,8 +55,8 @@ export {
 export {
   BotContext,
   type BotContextOptions,
-  type Person,
   type ReplyRequest,
+  type Sender,
 } from "./spaces/toolkit/context.ts";
 export {
   type Handler,
@@ -101,9 +101,15 @@ export {
   SpacesError,
 } from "./spaces/errors.ts";
 export {
+  type Action,
+  type ActionInit,
+  createAction,
+  createDeleted,
   createJoin,
   createLeave,
   createMessage,
+  type Deleted,
+  type DeletedInit,
   isSpaceEvent,
   type Join,
   type Leave,
@@ -113,6 +119,15 @@ export {
   type SpaceEvent,
 } from "./spaces/events.ts";
 export { type SpaceClass, SpaceFactory } from "./spaces/factory.ts";
+export {
+  type AdaptiveCard,
+  CARD_CONTENT_TYPE,
+  checkCard,
+  MAX_CARD_BYTES,
+  MAX_CARD_VERSION,
+} from "./spaces/cards.ts";
+export type { MessageEdit } from "./spaces/message_edit.ts";
+export type { Person } from "./spaces/person.ts";
 export {
   LOCAL_CHANNEL_ID,
   LOCAL_USER_ID,
@@ -131,8 +146,8 @@ export {
 } from "./spaces/webex/client.ts";
 export {
   type RegisterOptions,
-  SparkSpace,
   type WebexCreateOptions,
   WebexSpace,
   type WebexSpaceOptions,
 } from "./spaces/webex/space.ts";
+export { SparkSpace } from "./spaces/webex/spark.ts";

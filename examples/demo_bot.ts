@@ -85,5 +85,9 @@ function describe(event: SpaceEvent): string {
       return `Received a leave: ${
         event.actorLabel ?? event.actorAddress ?? event.actorId
       } left`;
+    case "action":
+      return `Received a card action: ${JSON.stringify(event.inputs)}`;
+    case "deleted":
+      return `Received a deletion of message ${event.id}`;
   }
 }

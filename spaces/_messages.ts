@@ -7,6 +7,7 @@
  */
 
 import { requireText } from "./_arguments.ts";
+import { checkCard } from "./cards.ts";
 import type { Message } from "./events.ts";
 import type {
   ListMessagesOptions,
@@ -102,6 +103,15 @@ export function postRequestOf(
     throw new TypeError(
       "postMessage() needs exactly one of 'id' (a channel) or 'person' (an e-mail address)",
     );
+  }
+  if (request.markdown) request = { ...request, content: request.markdown };
+  if (request.card !== undefined) {
+    checkCard(request.card);
+    if (!request.text && !request.content) {
+      throw new TypeError(
+        "postMessage() with a card needs text or markdown too, shown where cards are not",
+      );
+    }
   }
   if (!request.text && !request.content && request.file === undefined) {
     throw new TypeError(

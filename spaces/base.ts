@@ -13,6 +13,8 @@ import { Context, type Settings } from "./context.ts";
 import { SpacesError } from "./errors.ts";
 import type { Message, SpaceEvent } from "./events.ts";
 import { type Logger, quietLogger } from "./log.ts";
+import type { MessageEdit } from "./message_edit.ts";
+import type { Person } from "./person.ts";
 import { EventQueue, type EventSink } from "./queue.ts";
 import type {
   ListMessagesOptions,
@@ -374,6 +376,49 @@ export class Space {
    */
   start(options: StartOptions = {}): Promise<RunningSpace | undefined> {
     return startSpace(this, options);
+  }
+
+  /**
+   * Changes the text of a message the bot posted.
+   *
+   * @param _messageId Id of the message.
+   * @param _change The new text, or `{ text?, markdown? }`.
+   * @param _options A signal to cancel.
+   * @returns The message as it now is.
+   */
+  editMessage(
+    _messageId: string,
+    _change: string | MessageEdit,
+    _options: SignalOptions = {},
+  ): Promise<Message> {
+    return this.#missing("editMessage");
+  }
+
+  /**
+   * Deletes a message.
+   *
+   * @param _messageId Id of the message.
+   * @param _options A signal to cancel.
+   */
+  deleteMessage(
+    _messageId: string,
+    _options: SignalOptions = {},
+  ): Promise<void> {
+    return this.#missing("deleteMessage");
+  }
+
+  /**
+   * Finds a person by id or e-mail address.
+   *
+   * @param _idOrEmail An id, or an address (it contains `@`).
+   * @param _options A signal to cancel.
+   * @returns The person, or `undefined` when there is none.
+   */
+  getPerson(
+    _idOrEmail: string,
+    _options: SignalOptions = {},
+  ): Promise<Person | undefined> {
+    return this.#missing("getPerson");
   }
 
   /**

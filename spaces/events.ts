@@ -1,5 +1,6 @@
 /**
- * The events a space puts on its queues: messages, joins and leaves.
+ * The events a space puts on its queues: messages, joins and leaves, card
+ * actions and deletions.
  *
  * Events are plain objects discriminated by `type`, so they survive
  * `JSON.stringify` and `JSON.parse` unchanged when they travel through a
@@ -17,7 +18,11 @@ export interface Message {
   type: "message";
   /** Id of the message at the back end. */
   id?: string;
-  /** The plain text of the message. */
+  /**
+   * The plain text of the message, as addressed to the bot: a leading
+   * mention of the bot (Webex puts the bot's name first in group rooms) is
+   * removed, with the whitespace after it. Mentions of others stay.
+   */
   text: string;
   /** The rich form (html or markdown) when there is one, else the text. */
   content: string;
@@ -41,7 +46,7 @@ export interface Message {
   attachment?: string;
   /** Name of the webhook that delivered the event. */
   hook?: string;
-  /** The platform's own JSON. */
+  /** The platform's own JSON, as it came. */
   raw?: Record<string, unknown>;
 }
 
@@ -76,6 +81,47 @@ export interface Leave extends MembershipEvent {
 }
 
 /**
+ * A person submitted a card: the values of its inputs (and the `data` of
+ * the button pressed).
+ */
+export interface Action {
+  /** Discriminant. */
+  type: "action";
+  /** Id of the action at the back end. */
+  id: string;
+  /** Id of the message that carries the card. */
+  messageId: string;
+  /** Id of the channel of that message. */
+  channelId: string;
+  /** Id of the person who submitted the card. */
+  fromId?: string;
+  /** The submitted values, by input id. */
+  inputs: Record<string, unknown>;
+  /** ISO 8601 time of the submission. */
+  stamp?: string;
+  /** Name of the webhook that delivered the event. */
+  hook?: string;
+  /** The platform's own JSON. */
+  raw?: Record<string, unknown>;
+}
+
+/** A message was deleted. */
+export interface Deleted {
+  /** Discriminant. */
+  type: "deleted";
+  /** Id of the message that was deleted. */
+  id: string;
+  /** Id of its channel. */
+  channelId: string;
+  /** ISO 8601 time, as the back end gives it. */
+  stamp?: string;
+  /** Name of the webhook that delivered the event. */
+  hook?: string;
+  /** The platform's own JSON. */
+  raw?: Record<string, unknown>;
+}
+
+/**
  * Anything a space puts on `ears` or `fan`.
  *
  * @example Dispatch on the type
@@ -90,12 +136,16 @@ export interface Leave extends MembershipEvent {
  *       return `${event.actorId} joined`;
  *     case "leave":
  *       return `${event.actorId} left`;
+ *     case "action":
+ *       return `submitted ${JSON.stringify(event.inputs)}`;
+ *     case "deleted":
+ *       return `deleted ${event.id}`;
  *   }
  * }
  * console.log(describe({ type: "join", actorId: "p1", channelId: "c1" }));
  * ```
  */
-export type SpaceEvent = Message | Join | Leave;
+export type SpaceEvent = Message | Join | Leave | Action | Deleted;
 
 /** What {@linkcode createMessage} needs: `text`, and any other field. */
 export type MessageInit =
@@ -166,12 +216,55 @@ export function createLeave(init: MembershipEvent): Leave {
   return withoutUndefined({ ...init, type: "leave" });
 }
 
+/** What {@linkcode createAction} needs: every field but `type`. */
+export type ActionInit = Omit<Action, "type">;
+
+/**
+ * Builds an {@linkcode Action} event, leaving out fields that have no value.
+ *
+ * @param init The fields of the event.
+ * @returns The event.
+ *
+ * @example Someone submitted a card
+ * ```ts
+ * import { createAction } from "@shellbot/spaces";
+ *
+ * const action = createAction({ id: "A1", messageId: "M1", channelId: "c1", inputs: { colour: "red" } });
+ * console.log(action.type, action.inputs.colour); // "action" "red"
+ * ```
+ */
+export function createAction(init: ActionInit): Action {
+  return withoutUndefined({ ...init, type: "action" });
+}
+
+/** What {@linkcode createDeleted} needs: every field but `type`. */
+export type DeletedInit = Omit<Deleted, "type">;
+
+/**
+ * Builds a {@linkcode Deleted} event, leaving out fields that have no value.
+ *
+ * @param init The fields of the event.
+ * @returns The event.
+ *
+ * @example A message was deleted
+ * ```ts
+ * import { createDeleted } from "@shellbot/spaces";
+ *
+ * const deleted = createDeleted({ id: "M1", channelId: "c1" });
+ * console.log(deleted.type); // "deleted"
+ * ```
+ */
+export function createDeleted(init: DeletedInit): Deleted {
+  return withoutUndefined({ ...init, type: "deleted" });
+}
+
 /**
  * Checks that a value parsed from JSON is a {@linkcode SpaceEvent}, as a
  * queue consumer should before trusting it.
  *
  * @param value Anything.
- * @returns True when `value` has the shape of a message, join or leave.
+ * @returns True when `value` has the shape of a message, join, leave,
+ * action or deletion.
  *
  * @example Validate what came out of a queue
  * ```ts
@@ -193,6 +286,15 @@ export function isSpaceEvent(value: unknown): value is SpaceEvent {
     case "join":
     case "leave":
       return typeof event.actorId === "string" &&
+        typeof event.channelId === "string";
+    case "action":
+      return typeof event.id === "string" &&
+        typeof event.messageId === "string" &&
+        typeof event.channelId === "string" &&
+        typeof event.inputs === "object" && event.inputs !== null &&
+        !Array.isArray(event.inputs);
+    case "deleted":
+      return typeof event.id === "string" &&
         typeof event.channelId === "string";
     default:
       return false;

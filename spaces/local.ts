@@ -5,9 +5,7 @@
  */
 
 import { requireText } from "./_arguments.ts";
-import { LineBatchStream } from "./_lines.ts";
 import {
-  type FileInput,
   type PostMessageRequest,
   type SignalOptions,
   Space,
@@ -15,7 +13,13 @@ import {
 } from "./base.ts";
 import { type Channel, createChannel } from "./channel.ts";
 import { createMessage, type Message } from "./events.ts";
-import { raceAbort } from "./retry.ts";
+import type { MessageEdit } from "./message_edit.ts";
+import type { Person } from "./person.ts";
+import { checkEdit } from "./_edit.ts";
+import { cardLines, SUBMIT_COMMAND } from "./local/_cards.ts";
+import { postedLines } from "./local/_render.ts";
+import { StdinBatches } from "./local/_stdin.ts";
+import { localPerson, Transcript } from "./local/_transcript.ts";
 
 /** Options of {@linkcode LocalSpace}. */
 export interface LocalSpaceOptions extends SpaceOptions {
@@ -53,18 +57,30 @@ export const LOCAL_CHANNEL_ID = "*local";
  */
 export const LOCAL_USER_ID = "*user";
 
-// Only the latest messages are kept for walkMessages(), so a long session
-// does not grow without bound.
-const HISTORY_LIMIT = 1000;
-
 /**
  * A space on the terminal: user lines come from scripted input or stdin,
  * the bot's messages go to stdout.
  *
- * With scripted input, each line is echoed after the prompt `> `; when all
- * of it was consumed the space prints `^C` and sets `general.switch` to
- * `"off"`, so `run()` ends. Without input, lines are read from stdin until
- * its end, which also switches the space off.
+ * With scripted input, each line is echoed after the prompt (`space.prompt`,
+ * default `> `); when all of it was consumed the space prints `^C` and sets
+ * `general.switch` to `"off"`, so `run()` ends. Without input, lines are
+ * read from stdin until its end, which also switches the space off. The
+ * title is `space.title`, where `$NAME` is read from the environment.
+ *
+ * Messages get ids `*m1`, `*m2`, ... so a bot can reply in a thread
+ * (`postMessage({ id, text, parentId })`, shown after `↳ `; a reply to a
+ * reply is refused as on Webex), edit (`editMessage`, shown after
+ * `[edited] `) and delete (`deleteMessage`, shown as `[deleted] ...`).
+ *
+ * A card (`postMessage({ id, text, card })`) shows as its fallback text,
+ * then a line of its inputs and one of its buttons. The person at the
+ * terminal submits the last card with
+ * `/submit [button] name=value name2="two words"`: `button` is the title of
+ * a submit button (the first one when left out), every input not named
+ * keeps its default value, and the button's `data` is merged in, as Webex
+ * does. The bot receives an `action` event (`fromId` `*user`,
+ * `messageId` the card's message). A wrong name is answered on the
+ * terminal, and nothing is sent.
  *
  * @example Script a conversation
  * ```ts
@@ -80,18 +96,16 @@ export class LocalSpace extends Space {
   #script: string[] = [];
   #head = 0;
   #scripted = false;
-  #stdin?: ReadableStream<Uint8Array>;
+  #stdin!: StdinBatches;
   #stdout?: WritableStream<Uint8Array>;
   #writer?: WritableStreamDefaultWriter<Uint8Array>;
-  #lines?: ReadableStreamDefaultReader<string[]>;
-  #pendingRead?: Promise<ReadableStreamReadResult<string[]>>;
   #encoder = new TextEncoder();
   // Transcript written during a pull is joined into few writes: one write
   // per line costs a system call each and made piped input 15 times slower.
   #pending = "";
   #batching = 0;
   #participants = new Map<string, Set<string>>();
-  #history: Message[] = [];
+  #transcript = new Transcript();
 
   /**
    * Makes a local space.
@@ -100,7 +114,7 @@ export class LocalSpace extends Space {
    */
   constructor(options: LocalSpaceOptions = {}) {
     super(options);
-    this.#stdin = options.stdin;
+    this.#stdin = new StdinBatches(options.stdin);
     this.#stdout = options.stdout;
     if (options.input !== undefined) this.push(options.input);
   }
@@ -120,6 +134,21 @@ export class LocalSpace extends Space {
   override async connect(_options: SignalOptions = {}): Promise<void> {
     if (!this.context.has("bot.id")) this.context.set("bot.id", "*bot");
     if (!this.context.has("bot.name")) this.context.set("bot.name", "Shelly");
+  }
+
+  /** `space.title` with `$NAME` read from the environment, else the default. */
+  override configuredTitle(): string {
+    const title = super.configuredTitle();
+    const name = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(title)?.[1];
+    if (name === undefined) return title;
+    return this.context.env(name) ??
+      (this.constructor as typeof Space).DEFAULT_SPACE_TITLE;
+  }
+
+  /** Resolves `$NAME` in `space.title`. */
+  override check(): void {
+    super.check();
+    this.context.check("space.title", { filter: true });
   }
 
   /** Renames the one channel. */
@@ -157,7 +186,7 @@ export class LocalSpace extends Space {
   /** Forgets the messages and participants of the channel. */
   override async delete(id: string): Promise<void> {
     requireText(id, "delete", "id");
-    this.#history = this.#history.filter((message) => message.channelId !== id);
+    this.#transcript.forget(id);
     this.#participants.delete(id);
   }
 
@@ -169,30 +198,55 @@ export class LocalSpace extends Space {
   /** The latest messages of the channel, newest first. */
   override async *walkMessages(id: string): AsyncIterable<Message> {
     requireText(id, "walkMessages", "id");
-    for (let index = this.#history.length - 1; index >= 0; index--) {
-      const message = this.#history[index];
-      if (message.channelId === id) yield message;
-    }
+    yield* this.#transcript.walk(id);
   }
 
-  /** Writes the text (or the content) and the file name to stdout. */
+  /** Writes the text (or the content), the file name and the card to stdout. */
   protected override async sendMessage(
     request: PostMessageRequest,
   ): Promise<Message> {
     const text = request.text || request.content || "";
-    const lines = text ? [text] : [];
-    if (request.file !== undefined) lines.push(`[${fileName(request.file)}]`);
+    if (request.parentId) this.#transcript.checkParent(request.parentId);
+    const lines = postedLines(request, text);
+    if (request.card) lines.push(...cardLines(request.card));
     await this.#write(lines.join("\n") + "\n");
     const botId = this.context.get<string | undefined>("bot.id");
     const message = createMessage({
+      id: this.#transcript.newId(),
       text,
       content: request.content || text,
       fromId: botId,
       channelId: request.id ?? request.person,
       isDirect: request.person !== undefined,
+      parentId: request.parentId,
     });
-    this.#remember(message);
+    this.#transcript.remember(message, request.card);
     return message;
+  }
+
+  /** Changes a message of the transcript, and shows it after `[edited] `. */
+  override async editMessage(
+    messageId: string,
+    change: string | MessageEdit,
+  ): Promise<Message> {
+    const message = this.#transcript.edit(
+      messageId,
+      checkEdit(messageId, change),
+    );
+    await this.#write(`[edited] ${message.text}\n`);
+    return message;
+  }
+
+  /** Removes a message from the transcript, and says so. */
+  override async deleteMessage(messageId: string): Promise<void> {
+    const message = this.#transcript.delete(messageId);
+    await this.#write(`[deleted] ${message.text}\n`);
+  }
+
+  /** The local user (`*user`) or the bot (`bot.id`); anyone else is unknown. */
+  override async getPerson(idOrEmail: string): Promise<Person | undefined> {
+    requireText(idOrEmail, "getPerson", "idOrEmail");
+    return localPerson(idOrEmail, LOCAL_USER_ID, this.context);
   }
 
   /** The participants kept in memory for the channel. */
@@ -225,15 +279,18 @@ export class LocalSpace extends Space {
     this.#batching++;
     try {
       if (this.#scripted) return await this.#pullScript(options.signal);
-      const batch = await this.#readBatch(options.signal);
+      const batch = await this.#stdin.read(async () => {
+        if (this.#stdin.isTerminal) await this.#write(this.#prompt);
+        await this.#flush();
+      }, options.signal);
       if (batch === undefined) return;
       if (batch === null) {
         this.context.set("general.switch", "off");
         return;
       }
-      const echo = this.#stdin !== undefined || !Deno.stdin.isTerminal();
+      const echo = !this.#stdin.isTerminal;
       for (const line of batch) {
-        if (echo && line.trim()) await this.#write(`> ${line}\n`);
+        if (echo && line.trim()) await this.#write(`${this.#prompt}${line}\n`);
         await this.#hear(line);
       }
     } finally {
@@ -248,7 +305,7 @@ export class LocalSpace extends Space {
       const line = this.#script[this.#head];
       this.#script[this.#head++] = "";
       if (!line.trim()) continue;
-      await this.#write(`> ${line}\n`);
+      await this.#write(`${this.#prompt}${line}\n`);
       await this.#hear(line);
     }
     this.#script = [];
@@ -259,36 +316,14 @@ export class LocalSpace extends Space {
     }
   }
 
-  /** @returns a batch of lines, `null` at the end of stdin, `undefined` on abort. */
-  async #readBatch(
-    signal?: AbortSignal,
-  ): Promise<string[] | null | undefined> {
-    if (signal?.aborted) return undefined;
-    if (!this.#lines) {
-      const stdin = this.#stdin ?? Deno.stdin.readable;
-      this.#lines = stdin
-        .pipeThrough(new TextDecoderStream())
-        .pipeThrough(new LineBatchStream())
-        .getReader();
-    }
-    if (!this.#pendingRead) {
-      if (this.#stdin === undefined && Deno.stdin.isTerminal()) {
-        await this.#write("> ");
-      }
-      await this.#flush();
-      this.#pendingRead = this.#lines.read();
-    }
-    // An abort leaves the read pending, to be taken by the next pull.
-    const result = await raceAbort(this.#pendingRead, signal);
-    if (result === undefined) return undefined;
-    this.#pendingRead = undefined;
-    return result.done ? null : result.value;
-  }
-
   async #hear(line: string): Promise<void> {
     if (!line.trim()) return;
+    if (line.trim().split(/\s/)[0] === SUBMIT_COMMAND) {
+      return this.#submit(line);
+    }
     const botId = this.context.get<string | undefined>("bot.id");
     const message = createMessage({
+      id: this.#transcript.newId(),
       text: line,
       content: line,
       fromId: LOCAL_USER_ID,
@@ -296,15 +331,22 @@ export class LocalSpace extends Space {
       mentionedIds: botId ? [botId] : [],
       isDirect: false,
     });
-    this.#remember(message);
+    this.#transcript.remember(message);
     await this.ears.put(message);
   }
 
-  #remember(message: Message): void {
-    this.#history.push(message);
-    if (this.#history.length > 2 * HISTORY_LIMIT) {
-      this.#history = this.#history.slice(-HISTORY_LIMIT);
-    }
+  async #submit(line: string): Promise<void> {
+    const action = this.#transcript.submit(
+      line,
+      LOCAL_CHANNEL_ID,
+      LOCAL_USER_ID,
+    );
+    if (typeof action === "string") return await this.#write(`${action}\n`);
+    await this.ears.put(action);
+  }
+
+  get #prompt(): string {
+    return String(this.context.get("space.prompt", "> "));
   }
 
   async #write(text: string): Promise<void> {
@@ -329,12 +371,4 @@ export class LocalSpace extends Space {
       type: "group",
     });
   }
-}
-
-function fileName(file: FileInput): string {
-  if (typeof file === "string") return file.split(/[\\/]/).pop() || file;
-  if (file instanceof URL) return file.pathname.split("/").pop() || file.href;
-  if (file instanceof File) return file.name;
-  if (file instanceof Blob) return "file";
-  return file.name;
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { AdaptiveCard } from "./cards.ts";
 import type { Context } from "./context.ts";
 import type { SpaceEvent } from "./events.ts";
 import type { Logger } from "./log.ts";
@@ -58,7 +59,11 @@ export interface PostMessageRequest extends SignalOptions {
   content?: string;
   /** A local path, an `https:` URL, a Blob or File, or a named stream. */
   file?: FileInput;
-  /** Id of the first message of a thread, to reply in that thread. */
+  /** Markdown; the same as `content`, which it wins over. */
+  markdown?: string;
+  /** An Adaptive Card; `text` or `markdown` is then required, as its fallback. */
+  card?: AdaptiveCard;
+  /** Id of the message to reply to, in its thread (not itself a reply). */
   parentId?: string;
 }
 

@@ -247,7 +247,10 @@ export async function buildCase(
         ]);
         event = rng.pick(["created", "updated", "deleted", rng.string()]);
       } while (
-        (resource === "messages" && event === "created") ||
+        // Handled deliveries: what remains must be acknowledged and dropped.
+        (resource === "messages" &&
+          (event === "created" || event === "deleted")) ||
+        (resource === "attachmentActions" && event === "created") ||
         (resource === "memberships" &&
           (event === "created" || event === "deleted"))
       );

@@ -80,7 +80,7 @@ Deno.test("a message goes FakeWebex → signed delivery → server → bot → r
   await t.webex.settled();
   const replies = t.webex.postedByBot();
   assert.deepEqual(replies.map((message) => message.text), [
-    "echo: Shelly hello",
+    "echo: hello",
   ]);
   const delivered = t.webex.deliveries.filter((delivery) =>
     delivery.webhookName === "shellbot-messages"

@@ -64,15 +64,16 @@ Deno.test({
     const send = (label: string, count: number) =>
       Array.from(
         { length: count },
-        (_, index) =>
-          `echo: ${
-            webex.simulateMessage({
-              from: alice,
-              roomId,
-              text: `${label} ${index}`,
-              mentions: [webex.bot],
-            }).text
-          }`,
+        (_, index) => {
+          webex.simulateMessage({
+            from: alice,
+            roomId,
+            text: `${label} ${index}`,
+            mentions: [webex.bot],
+          });
+          // The bot hears the text addressed to it: no leading mention.
+          return `echo: ${label} ${index}`;
+        },
       );
     const allAnswered = (texts: string[]) => () => {
       const counts = replies();
@@ -174,7 +175,7 @@ Deno.test({
       assert.equal((await c.status).code, 0, "C stops cleanly");
       assert.deepEqual(
         webex.webhooks().map((hook) => hook.name).sort(),
-        ["shellbot-memberships", "shellbot-messages"],
+        ["shellbot-actions", "shellbot-memberships", "shellbot-messages"],
         "an instance that stops leaves the shared webhooks to the others",
       );
     } catch (error) {

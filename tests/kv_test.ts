@@ -342,12 +342,12 @@ Deno.test("startServer with DENO_KV_PATH: accepted at once, answered by the KV w
     await replied.promise;
     await webex.settled();
     assert.deepEqual(webex.postedByBot().map((message) => message.text), [
-      "echo: Shelly via kv",
+      "echo: via kv",
     ]);
   } finally {
     await running.stop();
   }
-  assert.equal(webex.webhooks().length, 2, "the webhooks stay registered");
+  assert.equal(webex.webhooks().length, 3, "the webhooks stay registered");
 });
 
 Deno.test("startServer refuses a lease that is not a positive number of seconds", async () => {

@@ -10,9 +10,15 @@ import {
 } from "../mod.ts";
 import { textSink, textSource } from "./_streams.ts";
 
-function userMessage(text: string, mentionedIds: string[] = []): Message {
+/** A user line as the local space hears it: ids `*m1`, `*m2`, ... in order. */
+function userMessage(
+  text: string,
+  id: string,
+  mentionedIds: string[] = [],
+): Message {
   return {
     type: "message",
+    id,
     text,
     content: text,
     fromId: "*user",
@@ -39,8 +45,8 @@ Deno.test("scripted input becomes messages on ears, echoed after the prompt", as
   });
   await space.run();
   assert.deepEqual(await drain(ears), [
-    userMessage("hello"),
-    userMessage("world"),
+    userMessage("hello", "*m1"),
+    userMessage("world", "*m2"),
   ]);
   assert.equal(out.text(), "> hello\n> world\n^C\n");
   assert.equal(space.context.get("general.switch"), "off");
@@ -56,7 +62,7 @@ Deno.test("messages mention the bot once bot.id is set", async () => {
   await space.connect();
   assert.equal(space.context.get("bot.id"), "*bot");
   await space.run();
-  assert.deepEqual(await drain(ears), [userMessage("hi", ["*bot"])]);
+  assert.deepEqual(await drain(ears), [userMessage("hi", "*m1", ["*bot"])]);
 });
 
 Deno.test("push adds lines to a scripted space", async () => {
@@ -80,9 +86,9 @@ Deno.test("stdin lines become messages until the end of the stream", async () =>
   const space = new LocalSpace({ ears, stdin, stdout: out.stream });
   await space.run();
   assert.deepEqual(await drain(ears), [
-    userMessage("hello"),
-    userMessage("second line"),
-    userMessage("third"),
+    userMessage("hello", "*m1"),
+    userMessage("second line", "*m2"),
+    userMessage("third", "*m3"),
   ]);
   assert.equal(out.text(), "> hello\n> second line\n> third\n");
   assert.equal(space.context.get("general.switch"), "off");
@@ -99,13 +105,13 @@ Deno.test("an abort leaves a pending stdin read for the next run", async () => {
   const controller = new AbortController();
   const first = space.run({ signal: controller.signal });
   feed.enqueue(encoder.encode("before\n"));
-  assert.deepEqual(await ears.get(), userMessage("before"));
+  assert.deepEqual(await ears.get(), userMessage("before", "*m1"));
   controller.abort();
   await first;
   feed.enqueue(encoder.encode("after\n"));
   feed.close();
   await space.run();
-  assert.deepEqual(await drain(ears), [userMessage("after")]);
+  assert.deepEqual(await drain(ears), [userMessage("after", "*m2")]);
 });
 
 Deno.test("postMessage prints the text, the content or the file name", async () => {

@@ -75,7 +75,7 @@ Deno.test("the hook route feeds signed deliveries to the space over real HTTP", 
     });
     assert.equal(bad.status, 401);
     await bad.body?.cancel();
-    assert.equal(((await ears.get()) as Message).text, "Shelly over http");
+    assert.equal(((await ears.get()) as Message).text, "over http");
     assert.equal(ears.size, 0);
   } finally {
     await server.shutdown();
@@ -170,6 +170,7 @@ Deno.test("server.ts as a program registers its webhooks and removes them on SIG
     door.forwardTo(address);
     const hooks = webex.webhooks();
     assert.deepEqual(hooks.map((hook) => hook.name).sort(), [
+      "shellbot-actions",
       "shellbot-memberships",
       "shellbot-messages",
     ]);

@@ -1,3 +1,4 @@
+import { FileServer } from "./_fake_webex_calls.ts";
 import assert from "node:assert/strict";
 import { ApiError } from "../mod.ts";
 import { webexFixture } from "./_webex.ts";
@@ -82,13 +83,24 @@ Deno.test("upload a Blob, a File and a named stream", async () => {
 Deno.test("a file URL is passed to Webex as JSON", async () => {
   await using fixture = await webexFixture();
   const { space, webex, roomId } = fixture;
+  // The fake fetches the URL as Webex would, so it must be one it can reach.
+  const chart = new Uint8Array([137, 80, 78, 71, 1, 2, 3]);
+  await using files = new FileServer({
+    "/files/chart.png": {
+      body: chart,
+      headers: { "content-type": "image/png" },
+    },
+  });
   await space.postMessage({
     id: roomId,
     text: "see",
-    file: "https://example.com/files/chart.png",
+    file: `${files.origin}/files/chart.png`,
   });
   const posted = webex.postedByBot().at(-1)!;
   assert.equal((posted.files as string[]).length, 1);
+  // The file went through its URL: the bytes Webex keeps came from there.
+  assert.deepEqual(files.requested, ["/files/chart.png"]);
+  assert.deepEqual(webex.content((posted.files as string[])[0])?.bytes, chart);
 });
 
 Deno.test("an upload throttled with 429 is sent again from the file", async () => {

@@ -46,14 +46,21 @@ async function setStatus(
 const names = (hooks: Record<string, unknown>[]) =>
   hooks.map((hook) => String(hook.name)).sort();
 
-Deno.test("register creates the bot's two webhooks with the secret, and deregister removes them", async () => {
+Deno.test("register creates the bot's three webhooks with the secret, and deregister removes them", async () => {
   await using f = await webexFixture({ webhook_secret: "test-secret-s3" });
   await f.space.register(HOOK);
   const hooks = f.webex.webhooks();
-  assert.deepEqual(names(hooks), ["shellbot-memberships", "shellbot-messages"]);
+  assert.deepEqual(names(hooks), [
+    "shellbot-actions",
+    "shellbot-memberships",
+    "shellbot-messages",
+  ]);
   const messages = hooks.find((hook) => hook.name === "shellbot-messages")!;
   assert.equal(messages.resource, "messages");
-  assert.equal(messages.event, "created");
+  assert.equal(messages.event, "all"); // created and deleted
+  const actions = hooks.find((hook) => hook.name === "shellbot-actions")!;
+  assert.equal(actions.resource, "attachmentActions");
+  assert.equal(actions.event, "created");
   assert.equal(messages.targetUrl, HOOK);
   assert.equal(
     hooks.find((hook) => hook.name === "shellbot-memberships")!.event,
@@ -70,6 +77,7 @@ Deno.test("register with an audit token adds shellbot-audit for the auditor", as
   await f.space.register(HOOK);
   const hooks = f.webex.webhooks();
   assert.deepEqual(names(hooks), [
+    "shellbot-actions",
     "shellbot-audit",
     "shellbot-memberships",
     "shellbot-messages",
@@ -98,6 +106,7 @@ Deno.test("purge all removes every earlier webhook of the token; purge own only 
   await f.space.register(HOOK, { purge: "own" });
   assert.deepEqual(names(f.webex.webhooks()), [
     "other-app",
+    "shellbot-actions",
     "shellbot-memberships",
     "shellbot-messages",
   ]);
@@ -109,6 +118,7 @@ Deno.test("purge all removes every earlier webhook of the token; purge own only 
 
   await f.space.register(HOOK);
   assert.deepEqual(names(f.webex.webhooks()), [
+    "shellbot-actions",
     "shellbot-memberships",
     "shellbot-messages",
   ]);
@@ -131,7 +141,7 @@ Deno.test("an inactive webhook of ours is re-activated in place", async () => {
   )!;
   assert.equal(after.id, before.id);
   assert.equal(after.status, "active");
-  assert.equal(f.webex.webhooks().length, 2);
+  assert.equal(f.webex.webhooks().length, 3);
 });
 
 Deno.test("deregister keeps the webhooks it could not remove, so a second call removes them", async () => {

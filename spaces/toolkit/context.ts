@@ -5,15 +5,30 @@
  * @module
  */
 
-import type { PostMessageRequest, Space } from "../base.ts";
+import { type PostMessageRequest, Space } from "../base.ts";
 import type { Message, SpaceEvent } from "../events.ts";
 import { withoutMention } from "./_command.ts";
 
 /** What {@linkcode BotContext.reply} posts: a request without a destination. */
 export type ReplyRequest = Omit<PostMessageRequest, "id" | "person">;
 
-/** The person who caused an event, as {@linkcode BotContext.person} finds it. */
-export interface Person {
+/**
+ * The person who caused an event, as {@linkcode BotContext.person} finds
+ * it: what the event says, completed by the space's `getPerson` when it has
+ * one.
+ *
+ * @example Greet the sender
+ * ```ts
+ * import { Bot, type Sender } from "@shellbot/spaces";
+ *
+ * const bot = new Bot();
+ * bot.command("hi", async (ctx) => {
+ *   const sender: Sender | undefined = await ctx.person();
+ *   await ctx.reply(`Hi ${sender?.displayName ?? sender?.label ?? "there"}`);
+ * });
+ * ```
+ */
+export interface Sender {
   /** Id of the person at the back end. */
   id: string;
   /** E-mail address or name, as the event or the back end gives it. */
@@ -72,7 +87,7 @@ export class BotContext<E extends SpaceEvent = SpaceEvent> {
   rest?: string;
   /** What the pattern matched, on a `hears` route. */
   match?: RegExpMatchArray;
-  #person?: Promise<Person | undefined>;
+  #person?: Promise<Sender | undefined>;
 
   /**
    * Makes the context of an event; a {@linkcode Bot} does it for you.
@@ -136,23 +151,19 @@ export class BotContext<E extends SpaceEvent = SpaceEvent> {
    *
    * @returns The person, or `undefined` when the event names nobody.
    */
-  person(): Promise<Person | undefined> {
+  person(): Promise<Sender | undefined> {
     this.#person ??= this.#lookUp();
     return this.#person;
   }
 
-  async #lookUp(): Promise<Person | undefined> {
+  async #lookUp(): Promise<Sender | undefined> {
     const known = _personOf(this.event);
     if (!known) return undefined;
-    const space = this.space as Space & {
-      getPerson?: (id: string, options?: { signal?: AbortSignal }) => Promise<
-        Partial<Person> & { displayName?: string } | undefined
-      >;
-    };
-    if (typeof space.getPerson !== "function") return known;
-    const found = await space.getPerson(known.id, { signal: this.signal });
+    // A space that does not look people up keeps the base's method.
+    if (this.space.getPerson === Space.prototype.getPerson) return known;
+    const found = await this.space.getPerson(known.id, { signal: this.signal });
     if (!found) return known;
-    const person: Person = { id: known.id };
+    const person: Sender = { id: known.id };
     const label = known.label ?? found.emails?.[0] ?? found.displayName;
     if (label !== undefined) person.label = label;
     if (found.emails) person.emails = found.emails;
@@ -162,13 +173,15 @@ export class BotContext<E extends SpaceEvent = SpaceEvent> {
 }
 
 /** The person an event names: the sender, or the actor of a membership. */
-export function _personOf(event: SpaceEvent): Person | undefined {
+export function _personOf(event: SpaceEvent): Sender | undefined {
   let id: string | undefined;
   let label: string | undefined;
-  if ("fromId" in event || "fromLabel" in event) {
+  if (event.type === "message") {
     id = event.fromId ?? event.fromLabel;
     label = event.fromLabel;
-  } else if ("actorId" in event) {
+  } else if (event.type === "action") {
+    id = event.fromId;
+  } else if (event.type === "join" || event.type === "leave") {
     id = event.actorId;
     label = event.actorAddress ?? event.actorLabel;
   }

@@ -8,6 +8,7 @@ import type {
 import type { WebexDelivery } from "./delivery.ts";
 import { sameWebexId, uuidOf } from "./ids.ts";
 import { membershipEvent } from "./normalise.ts";
+import { handleAction, handleDeleted } from "./_inbound_events.ts";
 import {
   AUDIT_HOOK,
   handleMessageId,
@@ -96,14 +97,21 @@ export async function receiveDelivery(
 
 /**
  * Processes an accepted delivery once: a message through the message
- * pipeline (claim, fetch, name the attachment, put, complete), a membership
- * change with the same claim and completion. A failure releases the claim
+ * pipeline (claim, fetch, name the attachment, put, complete); a membership
+ * change, a card action (fetched) and a deletion with the same claim and
+ * completion. A failure releases the claim
  * and is thrown, so that a queue or Webex can deliver it again.
  */
 export async function processDelivery(
   deps: InboundDeps,
   delivery: WebexDelivery,
 ): Promise<Outcome> {
+  if (delivery.resource === "attachmentActions") {
+    return await handleAction(deps, delivery, isPermanentRefusal);
+  }
+  if (delivery.resource === "messages" && delivery.event === "deleted") {
+    return await handleDeleted(deps, delivery);
+  }
   if (delivery.resource === "messages") {
     return await handleMessageId(deps, {
       id: delivery.data.id,
@@ -138,7 +146,14 @@ function parseDelivery(item: unknown): WebexDelivery | string | undefined {
   const fields = data as Record<string, unknown>;
   if (!isIdLike(fields.id)) return "'data.id' must be a Webex id";
   const hook = typeof name === "string" ? name : "";
-  if (resource === "messages" && event === "created") {
+  if (
+    (resource === "messages" || resource === "attachmentActions") &&
+    event === "created"
+  ) {
+    return { resource, event, hook, data: fields as WebexDelivery["data"] };
+  }
+  if (resource === "messages" && event === "deleted") {
+    if (!isIdLike(fields.roomId)) return "'data.roomId' must be a Webex id";
     return { resource, event, hook, data: fields as WebexDelivery["data"] };
   }
   if (

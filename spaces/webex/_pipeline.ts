@@ -144,7 +144,7 @@ async function deliverMessage(
       return "ignored";
     }
   }
-  const message = messageFromWebex(json);
+  const message = messageFromWebex(json, { botId: deps.botId });
   if (!isAudit && isFromBot(deps, message.fromId)) return "ignored";
   if (job.hook) message.hook = job.hook;
   await deps.nameAttachment(message, client);

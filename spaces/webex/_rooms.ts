@@ -20,7 +20,12 @@ import type { PostMessageRequest } from "../base.ts";
 import type { Message } from "../events.ts";
 import { createMessage, listMessages } from "./api/messages.ts";
 import { createTeam, listTeams } from "./api/teams.ts";
-import type { CallOptions, WebexRoom, WebexTeam } from "./api/types.ts";
+import type {
+  CallOptions,
+  WebexMessage,
+  WebexRoom,
+  WebexTeam,
+} from "./api/types.ts";
 import type { WebexClient } from "./client.ts";
 import { channelFromRoom, messageFromWebex } from "./normalise.ts";
 import { outgoingMessage } from "./outgoing.ts";
@@ -132,15 +137,16 @@ export class Rooms {
       roomId: id,
       mentionedPeople: mentionedOnly ? "me" : undefined,
     };
+    const botId = this.#host.context.get<string | undefined>("bot.id");
     for await (const json of listMessages(this.#host.client, query, options)) {
-      yield messageFromWebex(json);
+      yield messageFromWebex(json, { botId });
     }
   }
 
-  /** Posts text, markdown and at most one file, to a room or a person. */
-  async post(request: PostMessageRequest): Promise<Message> {
+  /** Posts text, markdown, a card or one file, to a room or a person. */
+  async post(request: PostMessageRequest): Promise<WebexMessage> {
     const sent = await outgoingMessage(request);
-    return messageFromWebex(await createMessage(this.#host.client, sent));
+    return await createMessage(this.#host.client, sent);
   }
 
   async #typeOf(id: string, options: CallOptions): Promise<string> {

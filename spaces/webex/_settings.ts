@@ -21,7 +21,13 @@ export function checkWebexSettings(
   context: Context,
   overrides: SettingOverrides,
 ): void {
-  context.check("space.room", { isMandatory: true, filter: true });
+  // The seed's fallbacks: the room title and the default participants may
+  // come from the environment alone.
+  context.check("space.room", {
+    isMandatory: true,
+    filter: true,
+    default: "$CHAT_ROOM_TITLE",
+  });
   if (overrides.token) context.set("space.token", overrides.token);
   checkWithFallbacks(context, "space.token", [
     "WEBEX_BOT_TOKEN",
@@ -45,6 +51,10 @@ export function checkWebexSettings(
   checkWithFallbacks(context, "space.api_url", ["WEBEX_API_URL"]);
   context.check("space.api_url", { default: DEFAULT_API_URL });
   context.check("space.team", { filter: true });
+  context.check("space.participants", {
+    filter: true,
+    default: "$CHANNEL_DEFAULT_PARTICIPANTS",
+  });
   const participants = context.get("space.participants");
   if (participants !== undefined) {
     context.set("space.participants", listOf(participants));

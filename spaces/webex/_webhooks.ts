@@ -97,10 +97,16 @@ export async function removeWebhook(
   }
 }
 
-/** The bot token's webhooks. */
+/**
+ * The bot token's webhooks. `shellbot-messages` takes every event of
+ * messages (`all`): `created` and `deleted` are handled, `updated` is
+ * acknowledged and dropped. One webhook rather than a second for deletions
+ * keeps one delivery stream, and one dedupe path, per resource.
+ */
 export const BOT_HOOKS: HookSpec[] = [
   { name: "shellbot-memberships", resource: "memberships", event: "all" },
-  { name: "shellbot-messages", resource: "messages", event: "created" },
+  { name: "shellbot-messages", resource: "messages", event: "all" },
+  { name: "shellbot-actions", resource: "attachmentActions", event: "created" },
 ];
 
 /** The audit token's webhook: every message of its rooms, to `fan`. */

@@ -23,12 +23,12 @@
  * ```
  */
 export interface WebexDelivery {
-  /** `messages` or `memberships`. */
-  resource: "messages" | "memberships";
-  /** `created`, or `deleted` for memberships. */
+  /** `messages`, `memberships` or `attachmentActions` (card submissions). */
+  resource: "messages" | "memberships" | "attachmentActions";
+  /** `created`, or `deleted` for memberships and messages. */
   event: "created" | "deleted";
   /** Name of the webhook that delivered it, such as `shellbot-messages`. */
   hook: string;
-  /** The delivery's `data`: ids only for messages, the membership for memberships. */
+  /** The delivery's `data`: ids only for messages and actions, the membership for memberships. */
   data: { id: string; [field: string]: unknown };
 }

@@ -14,6 +14,8 @@ import {
 } from "../base.ts";
 import type { Channel } from "../channel.ts";
 import type { Message } from "../events.ts";
+import type { MessageEdit } from "../message_edit.ts";
+import type { Person } from "../person.ts";
 import {
   downloadAttachment,
   type DownloadOptions,
@@ -30,15 +32,12 @@ import type {
 } from "./space_options.ts";
 import { WebexConnection } from "./_connection.ts";
 import { processDelivery, receiveDelivery } from "./_inbound.ts";
+import { Messaging } from "./_messaging.ts";
 import { Participants } from "./_participants.ts";
 import { Rooms } from "./_rooms.ts";
 import { checkWebexSettings } from "./_settings.ts";
 
-export type {
-  RegisterOptions,
-  WebexCreateOptions,
-  WebexSpaceOptions,
-} from "./space_options.ts";
+export type * from "./space_options.ts";
 
 /**
  * A space on Webex (formerly Cisco Spark), for the types `webex` and `spark`.
@@ -67,6 +66,7 @@ export class WebexSpace extends Space {
   #connection: WebexConnection;
   #rooms = new Rooms(this);
   #participants = new Participants(this);
+  #messaging = new Messaging(this);
 
   /**
    * Makes a Webex space; nothing is sent before `connect()` or a first call.
@@ -109,8 +109,6 @@ export class WebexSpace extends Space {
   /**
    * Checks the settings and reads the bot's identity from `/people/me` into
    * `bot.id`, `bot.name`, `bot.address` (and `audit.id` with an audit token).
-   *
-   * @param options A signal to cancel.
    */
   override async connect(options: SignalOptions = {}): Promise<void> {
     await this.#connection.identify(options);
@@ -180,12 +178,7 @@ export class WebexSpace extends Space {
     await this.#rooms.delete(id, options);
   }
 
-  /**
-   * Lists group rooms of the bot, most recently active first.
-   *
-   * @param options How many at most (default 10), and a signal.
-   * @returns The channels.
-   */
+  /** Lists group rooms of the bot (`quantity`: 10 by default), latest active first. */
   override async listGroupChannels(
     options: SignalOptions & { quantity?: number } = {},
   ): Promise<Channel[]> {
@@ -263,16 +256,42 @@ export class WebexSpace extends Space {
     return messages;
   }
 
-  /** Posts text, markdown and at most one file, to a room or a person. */
+  /** Posts text, markdown, a card or a file; a reply's parent is checked first. */
   protected override async sendMessage(
     request: PostMessageRequest,
   ): Promise<Message> {
-    return await this.#rooms.post(request);
+    return await this.#messaging.post(request, (req) => this.#rooms.post(req));
+  }
+
+  /** Edits (`PUT`) a message without file or card; markdown stays markdown. */
+  override async editMessage(
+    messageId: string,
+    change: string | MessageEdit,
+    options: SignalOptions = {},
+  ): Promise<Message> {
+    return await this.#messaging.edit(messageId, change, options);
+  }
+
+  /** Deletes a message (`DELETE /messages/{id}`). */
+  override async deleteMessage(
+    messageId: string,
+    options: SignalOptions = {},
+  ): Promise<void> {
+    await this.#messaging.delete(messageId, options);
+  }
+
+  /** A person by id or e-mail address (404: `undefined`), kept 5 minutes. */
+  override async getPerson(
+    idOrEmail: string,
+    options: SignalOptions = {},
+  ): Promise<Person | undefined> {
+    return await this.#messaging.person(idOrEmail, options);
   }
 
   /**
-   * Registers the webhooks at `hookUrl`: `shellbot-memberships` and
-   * `shellbot-messages` with the bot token, and `shellbot-audit` with the
+   * Registers the webhooks at `hookUrl`: `shellbot-memberships`,
+   * `shellbot-messages` (every event: created and deleted are handled) and
+   * `shellbot-actions` (card submissions) with the bot token, and `shellbot-audit` with the
    * audit token when there is one, each signed with `space.webhook_secret`.
    * Earlier webhooks are removed first (see `purge`); an inactive webhook of
    * ours is re-activated. Then one pull catches up on the messages posted
@@ -383,17 +402,3 @@ export class WebexSpace extends Space {
     return sameWebexId(a, b);
   }
 }
-
-/**
- * The former name of {@linkcode WebexSpace}, kept for the type `spark`.
- *
- * @example Build a space of type spark
- * ```ts
- * import { SparkSpace, WebexSpace } from "@shellbot/spaces";
- *
- * console.log(SparkSpace === WebexSpace); // true
- * ```
- */
-export const SparkSpace: typeof WebexSpace = WebexSpace;
-/** The former name of {@linkcode WebexSpace}. */
-export type SparkSpace = WebexSpace;

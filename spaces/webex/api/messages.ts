@@ -53,3 +53,34 @@ export function createMessage(
 ): Promise<WebexMessage> {
   return client.json<WebexMessage>("POST", "/messages", request);
 }
+
+/** Body of `PUT /messages/{messageId}`: the room, and the new text or markdown. */
+export type UpdateMessageBody = {
+  roomId: string;
+  text?: string;
+  markdown?: string;
+};
+
+/**
+ * Edits a message the token's owner posted (`PUT /messages/{messageId}`);
+ * Webex refuses a message with files or cards, and an eleventh edit.
+ */
+export function updateMessage(
+  client: WebexClient,
+  id: string,
+  body: UpdateMessageBody,
+  options: CallOptions = {},
+): Promise<WebexMessage> {
+  return client.put<WebexMessage>(itemPath("messages", id), body, {
+    signal: options.signal,
+  });
+}
+
+/** Deletes a message (`DELETE /messages/{messageId}`). */
+export function deleteMessage(
+  client: WebexClient,
+  id: string,
+  options: CallOptions = {},
+): Promise<void> {
+  return client.delete(itemPath("messages", id), { signal: options.signal });
+}

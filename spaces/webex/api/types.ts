@@ -2,7 +2,7 @@
  * The JSON shapes Webex answers with, as the official OpenAPI description
  * of the messaging API names their fields (`webex-messaging.json`: the
  * schemas `Person`, `Room`, `Membership`, `Message`/`ListMessage`,
- * `Webhook`, `Team`). Only `id` is certain; every other field may be
+ * `Webhook`, `Team`, `AttachmentActivity`). Only `id` is certain; every other field may be
  * missing, so code reading them stays defensive.
  *
  * These are type aliases rather than interfaces so that a value of them is
@@ -85,6 +85,20 @@ export type WebexMessage = {
   created?: string;
   updated?: string;
   isVoiceClip?: boolean;
+};
+
+/** `GET /attachment/actions/{id}`: a card submission. */
+export type WebexAttachmentAction = {
+  id: string;
+  /** `submit`. */
+  type?: string;
+  /** The message that carries the card. */
+  messageId?: string;
+  /** The submitted values, by input id, with the button's `data`. */
+  inputs?: Record<string, unknown>;
+  personId?: string;
+  roomId?: string;
+  created?: string;
 };
 
 /** The resources a webhook can watch, of those this library registers. */
