@@ -94,12 +94,14 @@ export function buildApp(
     const where = roomId.startsWith(DIRECT_PREFIX)
       ? directTarget(options, from, roomId)
       : { roomId };
+    const mention = field("mention") === "bot";
     const message = webex.simulateMessage({
       from,
       ...where,
-      ...(text ? { markdown: text } : {}),
+      // A file that mentions the bot says its name, as in a Webex client.
+      ...(text || mention ? { markdown: text ?? "" } : {}),
       ...(field("parentId") ? { parentId: field("parentId") } : {}),
-      ...(field("mention") === "bot" ? { mentions: [webex.bot.id] } : {}),
+      ...(mention ? { mentions: [webex.bot.id] } : {}),
       ...(attached ? { file: attached } : {}),
     });
     wire.changed(message.roomId);

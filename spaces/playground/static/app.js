@@ -282,7 +282,8 @@ function renderMessage(message) {
       message.updated ? " (edited)" : "",
     ),
   );
-  item.append(messageBody(message));
+  // Webex clients show a card instead of its fallback text.
+  if (!message.card) item.append(messageBody(message));
   if (message.files.length > 0) {
     item.append(
       element(
@@ -292,7 +293,7 @@ function renderMessage(message) {
           element(
             "li",
             {},
-            "📎 ",
+            "File: ",
             element("a", {
               href: `/api/files/${encodeURIComponent(file.id)}`,
               download: file.name,
@@ -364,7 +365,7 @@ async function readTimeline() {
     const known = state.shown.get(message.id);
     if (known && known.stamp === stamp) continue;
     if (known) {
-      known.element.querySelector(".body").replaceWith(messageBody(message));
+      known.element.querySelector(".body")?.replaceWith(messageBody(message));
       known.stamp = stamp;
       continue;
     }
