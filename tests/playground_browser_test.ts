@@ -5,6 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+// A test-only tool: kept out of deno.json, which the published package carries.
+// deno-lint-ignore no-import-prefix
 import puppeteer, { type Browser, type Page } from "npm:puppeteer-core@25";
 import type { BotHandler } from "../mod.ts";
 import { startPlayground } from "../playground.ts";

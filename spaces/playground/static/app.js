@@ -2,7 +2,8 @@
 // bot's answers live. Plain DOM, no framework; the server pushes "changed"
 // and "wire" notices over server-sent events and the page re-reads.
 
-import { renderCard } from "./cards.js";
+import { element, renderWire } from "./dom.js";
+import { messageBody, renderMessage } from "./messages.js";
 
 const $ = (id) => document.getElementById(id);
 const state = {
@@ -35,12 +36,6 @@ const json = (body) => ({
 
 function showError(error) {
   $("error").textContent = error ? String(error.message ?? error) : "";
-}
-
-function element(tag, properties = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), properties);
-  node.append(...children);
-  return node;
 }
 
 const room = () => state.world?.rooms.find((item) => item.id === state.roomId);
@@ -193,154 +188,24 @@ $("me").addEventListener("change", async () => {
 
 // --- the timeline ---
 
-const ALLOWED = new Set([
-  "P",
-  "BR",
-  "STRONG",
-  "B",
-  "EM",
-  "I",
-  "CODE",
-  "PRE",
-  "A",
-  "UL",
-  "OL",
-  "LI",
-  "BLOCKQUOTE",
-  "H1",
-  "H2",
-  "H3",
-  "SPARK-MENTION",
-]);
-
-// Copies the allowed tags of the service's html into fresh elements: no
-// attribute comes along but a link's http(s) address.
-function sanitise(html) {
-  const source = new DOMParser().parseFromString(html, "text/html").body;
-  const out = document.createDocumentFragment();
-  const walk = (from, into) => {
-    for (const child of from.childNodes) {
-      if (child.nodeType === Node.TEXT_NODE) {
-        into.append(child.textContent);
-      } else if (child.nodeType === Node.ELEMENT_NODE) {
-        if (!ALLOWED.has(child.tagName)) {
-          walk(child, into);
-          continue;
-        }
-        let copy;
-        if (child.tagName === "SPARK-MENTION") {
-          copy = element("span", { className: "mention" });
-        } else if (child.tagName === "A") {
-          copy = element("a", {
-            rel: "noopener noreferrer nofollow",
-            target: "_blank",
-          });
-          const href = child.getAttribute("href") ?? "";
-          if (/^https?:\/\//i.test(href)) copy.href = href;
-        } else {
-          copy = document.createElement(child.tagName.toLowerCase());
-        }
-        walk(child, copy);
-        into.append(copy);
-      }
-    }
-  };
-  walk(source, out);
-  return out;
-}
-
-function size(bytes) {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-function messageBody(message) {
-  const body = element("div", {
-    className: message.html ? "body" : "body plain",
-  });
-  body.append(message.html ? sanitise(message.html) : message.text);
-  return body;
-}
-
-function renderMessage(message) {
-  const time = new Date(message.created);
-  const item = element("li", {
-    className: message.author.isBot ? "message from-bot" : "message",
-  });
-  item.dataset.id = message.id;
-  item.append(
-    element(
-      "div",
-      { className: "meta" },
-      element("strong", { textContent: message.author.name }),
-      " ",
-      element("time", {
-        dateTime: message.created,
-        textContent: time.toLocaleTimeString(),
-      }),
-      message.updated ? " (edited)" : "",
-    ),
-  );
-  // Webex clients show a card instead of its fallback text.
-  if (!message.card) item.append(messageBody(message));
-  if (message.files.length > 0) {
-    item.append(
-      element(
-        "ul",
-        { className: "files", ariaLabel: "Files" },
-        ...message.files.map((file) =>
-          element(
-            "li",
-            {},
-            "File: ",
-            element("a", {
-              href: `/api/files/${encodeURIComponent(file.id)}`,
-              download: file.name,
-              textContent: file.name,
-            }),
-            ` (${size(file.size)}, ${file.type})`,
-          )
-        ),
-      ),
+async function submitCard(message, inputs) {
+  try {
+    await api(
+      "/api/actions",
+      json({ from: state.me, messageId: message.id, inputs }),
     );
+    return `Submitted as ${nameOf(state.me)}`;
+  } catch (error) {
+    return `Not submitted: ${error.message}`;
   }
-  if (message.card) {
-    const status = element("p", { className: "card-status", role: "status" });
-    const card = element(
-      "div",
-      { className: "card" },
-      renderCard(message.card, async (inputs) => {
-        try {
-          await api(
-            "/api/actions",
-            json({ from: state.me, messageId: message.id, inputs }),
-          );
-          status.textContent = `Submitted as ${nameOf(state.me)}`;
-        } catch (error) {
-          status.textContent = `Not submitted: ${error.message}`;
-        }
-      }),
-    );
-    item.append(card, status);
-  }
-  if (!message.parentId) {
-    item.append(element("button", {
-      type: "button",
-      className: "link-button reply",
-      textContent: "Reply in thread",
-      ariaLabel: `Reply to ${message.author.name} in a thread`,
-      onclick: () => {
-        state.parentId = message.id;
-        $("replying-text").textContent =
-          `Replying to ${message.author.name} in a thread`;
-        $("replying").hidden = false;
-        $("text").focus();
-      },
-    }));
-    item.append(element("ol", { className: "thread", ariaLabel: "Thread" }));
-  }
-  return item;
+}
+
+function replyTo(message) {
+  state.parentId = message.id;
+  $("replying-text").textContent =
+    `Replying to ${message.author.name} in a thread`;
+  $("replying").hidden = false;
+  $("text").focus();
 }
 
 // One reading at a time, so that a message is never shown twice.
@@ -369,7 +234,10 @@ async function readTimeline() {
       known.stamp = stamp;
       continue;
     }
-    const item = renderMessage(message);
+    const item = renderMessage(message, {
+      submit: submitCard,
+      reply: replyTo,
+    });
     const parent = message.parentId && state.shown.get(message.parentId);
     (parent ? parent.element.querySelector(".thread") : timeline).append(item);
     state.shown.set(message.id, { element: item, stamp });
@@ -431,42 +299,6 @@ $("composer").addEventListener("submit", async (event) => {
 });
 
 // --- the wire ---
-
-function renderWire(entry) {
-  const ok = entry.status < 400;
-  const item = element(
-    "li",
-    {},
-    element("span", {
-      textContent: entry.kind === "event" ? "event " : "api ",
-    }),
-    element("code", { textContent: `${entry.method} ${entry.path}` }),
-    " ",
-    element("span", {
-      className: ok ? "status" : "status bad",
-      textContent: entry.status ? String(entry.status) : "…",
-    }),
-  );
-  item.dataset.seq = String(entry.seq);
-  if (entry.summary) {
-    item.append(" ", element("em", { textContent: entry.summary }));
-  }
-  if (entry.body) {
-    let pretty = entry.body;
-    try {
-      pretty = JSON.stringify(JSON.parse(entry.body), null, 2);
-    } catch { /* shown as received */ }
-    item.append(
-      element(
-        "details",
-        {},
-        element("summary", { textContent: "Body" }),
-        element("pre", { textContent: pretty }),
-      ),
-    );
-  }
-  return item;
-}
 
 async function loadWire() {
   const roomId = state.roomId;
