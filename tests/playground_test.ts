@@ -100,8 +100,8 @@ Deno.test("playground: page and assets are served, the card renderer from npm in
     const [path, type] of [
       ["app.js", /javascript/],
       ["cards.js", /javascript/],
-    ["dom.js", /javascript/],
-    ["messages.js", /javascript/],
+      ["dom.js", /javascript/],
+      ["messages.js", /javascript/],
       ["app.css", /text\/css/],
       ["vendor/adaptivecards.js", /javascript/],
     ] as const
