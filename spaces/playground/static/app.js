@@ -325,6 +325,8 @@ function refresh() {
 
 function listen() {
   const source = new EventSource("/api/stream");
+  // After a reconnection, what was missed is read again.
+  source.onopen = refresh;
   source.onmessage = (event) => {
     const notice = JSON.parse(event.data);
     if (notice.type === "changed") refresh();
