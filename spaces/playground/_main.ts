@@ -1,0 +1,82 @@
+import { parseArgs } from "node:util";
+import { loadBot } from "../bot.ts";
+import { messageOf } from "../_objects.ts";
+import { type Playground, startPlayground } from "./start_playground.ts";
+
+const USAGE = `Usage: deno run -A playground.ts [options]
+
+Runs a bot on a fake Webex and serves a page on 127.0.0.1 to talk to it as
+Alice, Bob or Carol: no Webex account, no token, no public URL.
+
+Options:
+  --bot <module>       a module whose default export is (event, space) => ...
+                       (default: the demo bot)
+  --port <port>        port of the page (default 0: a free one)
+  --events <how>       webhooks (signed deliveries to the hook route, the
+                       default) or polling
+  -h, --help           show this help
+`;
+
+/**
+ * The program `deno run playground.ts`: starts the playground, prints its
+ * URL, runs until SIGINT or SIGTERM, then stops cleanly.
+ *
+ * @returns The exit code: 0, 1 when the start failed, 2 for bad arguments.
+ */
+export async function main(args: string[]): Promise<number> {
+  let flags;
+  try {
+    flags = parseArgs({
+      args,
+      strict: true,
+      options: {
+        bot: { type: "string" },
+        port: { type: "string" },
+        events: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`${messageOf(error)}\n\n${USAGE}`);
+    return 2;
+  }
+  if (flags.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (flags.port !== undefined && !/^\d+$/.test(flags.port)) {
+    console.error(`--port takes a number, not '${flags.port}'`);
+    return 2;
+  }
+  const events = flags.events ?? "webhooks";
+  if (events !== "webhooks" && events !== "polling") {
+    console.error(`--events takes 'webhooks' or 'polling', not '${events}'`);
+    return 2;
+  }
+  const stopped = Promise.withResolvers<void>();
+  const onSignal = () => stopped.resolve();
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+  let playground: Playground;
+  try {
+    playground = await startPlayground({
+      bot: flags.bot === undefined ? undefined : await loadBot(flags.bot),
+      port: flags.port === undefined ? undefined : Number(flags.port),
+      events,
+    });
+  } catch (error) {
+    console.error(messageOf(error));
+    Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
+    return 1;
+  }
+  console.log(
+    `Playground on ${playground.url} (bot receives by ${playground.mode}); Ctrl+C to stop`,
+  );
+  await stopped.promise;
+  Deno.removeSignalListener("SIGINT", onSignal);
+  Deno.removeSignalListener("SIGTERM", onSignal);
+  await playground.stop();
+  console.log("Stopped");
+  return 0;
+}
