@@ -24,13 +24,13 @@
  * @module
  */
 
-import { main } from "./spaces/playground/_main.ts";
+import { main } from "./spaces/server/playground/_main.ts";
 
 export {
   type Playground,
   PLAYGROUND_ROOM,
   type PlaygroundOptions,
   startPlayground,
-} from "./spaces/playground/start_playground.ts";
+} from "./spaces/server/playground/start_playground.ts";
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -5,12 +5,12 @@
  * @module
  */
 
-import type { BotHandler, BotLike } from "../bot.ts";
-import { startServer } from "../server/start_server.ts";
-import type { RunningServer } from "../server/start_server.ts";
-import { WebexSpace } from "../webex/space.ts";
-import { FakeWebex } from "../fake/fake_webex.ts";
-import type { FakePerson } from "../fake/types.ts";
+import type { BotHandler, BotLike } from "../../bot.ts";
+import { startServer } from "../start_server.ts";
+import type { RunningServer } from "../start_server.ts";
+import { WebexSpace } from "../../webex/space.ts";
+import { FakeWebex } from "../../fake/fake_webex.ts";
+import type { FakePerson } from "../../fake/types.ts";
 import { buildApp } from "./_app.ts";
 import { Wire } from "./_wire.ts";
 

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { FakePerson, FakeWebex } from "../../testing.ts";
+import type { FakePerson, FakeWebex } from "../../../testing.ts";
 
 /** A person as the page shows them. */
 export interface PersonView {

@@ -7,7 +7,7 @@
  */
 
 import { Hono } from "hono";
-import { messageOf } from "../_objects.ts";
+import { messageOf } from "../../_objects.ts";
 import { proxyApi } from "./_proxy.ts";
 import { ASSETS } from "./_assets.ts";
 import {

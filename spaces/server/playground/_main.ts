@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
-import { loadBot } from "../bot.ts";
-import { messageOf } from "../_objects.ts";
+import { loadBot } from "../../bot.ts";
+import { messageOf } from "../../_objects.ts";
 import { type Playground, startPlayground } from "./start_playground.ts";
 
 const USAGE = `Usage: deno run -A playground.ts [options]
