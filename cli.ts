@@ -11,7 +11,12 @@
  */
 
 import { parseArgs } from "node:util";
-import { type BotHandler, botSink, loadBot } from "./spaces/bot.ts";
+import {
+  type BotHandler,
+  type BotLike,
+  botSink,
+  loadBot,
+} from "./spaces/bot.ts";
 import { Context } from "./spaces/context.ts";
 import demoBot from "./examples/demo_bot.ts";
 import { LocalSpace } from "./spaces/local.ts";
@@ -68,7 +73,7 @@ export async function main(args: string[]): Promise<number> {
     return 0;
   }
 
-  let bot: BotHandler = demoBot;
+  let bot: BotHandler | BotLike = demoBot;
   if (flags.bot !== undefined) {
     try {
       bot = await loadBot(flags.bot);

@@ -28,7 +28,13 @@
  * @module
  */
 
-import { type BotHandler, botSink, LocalSpace, type Space } from "../mod.ts";
+import {
+  type BotHandler,
+  type BotLike,
+  botSink,
+  LocalSpace,
+  type Space,
+} from "../mod.ts";
 import demoBot from "../examples/demo_bot.ts";
 import { printTable, round, writeOut } from "./_report.ts";
 
@@ -72,13 +78,15 @@ async function inProcess(
   name: string,
   count: number,
   feed: Feed,
-  bot: BotHandler,
+  bot: BotHandler | BotLike,
   repliesPerLine: number,
 ): Promise<Result> {
   let calls = 0;
   const counted: BotHandler = (event, space) => {
     calls++;
-    return bot(event, space);
+    return typeof bot === "function"
+      ? bot(event, space)
+      : bot.handle(event, space);
   };
   const lines = script(count);
   const out = countingStream();

@@ -1,77 +1,79 @@
 /**
- * The demo bot: what `cli.ts` and `server.ts` run when no `--bot` is given.
- * It answers `help`, `hello` and `echo <text>`, and describes any other
- * event, so a new user sees what a bot receives. A bot module is a file
- * whose default export is `(event, space) => ...`; copy this one to start
- * your own (in your project, import the types from `@shellbot/spaces`):
+ * The demo bot: what `cli.ts`, `server.ts`, `try.ts` and the playground run
+ * when no `--bot` is given. It answers `help`, `hello`, `echo <text>` and
+ * `card`, replies in a thread when spoken to in one, and describes any other
+ * event, so a new user sees what a bot receives. Copy it to start your own
+ * (in your project, import from `@shellbot/spaces`):
  *
  * ```sh
- * deno run --allow-read --allow-env cli.ts --bot ./examples/demo_bot.ts
- * deno run -A --env-file server.ts --bot ./examples/demo_bot.ts
+ * npx -y deno@2.9.6 task start --bot ./examples/demo_bot.ts
  * ```
  *
  * @module
  */
 
-import type { BotHandler, SpaceEvent } from "../mod.ts";
+import { type AdaptiveCard, Bot, type SpaceEvent } from "../mod.ts";
 
-const HELP = [
-  "Commands:",
-  "  help         this list",
-  "  hello        a greeting",
-  "  echo <text>  says <text> back",
-].join("\n");
-
-/**
- * Answers `help`, `hello` and `echo <text>` in the channel of the event,
- * and describes any other message, join or leave.
- *
- * @example The shape of a bot module of your own
- * ```ts
- * import type { BotHandler } from "@shellbot/spaces";
- *
- * export default (async (event, space) => {
- *   if (event.type === "message" && event.channelId) {
- *     await space.postMessage(event.channelId, `You said: ${event.text}`);
- *   }
- * }) satisfies BotHandler;
- * ```
- */
-const demoBot: BotHandler = async (event, space) => {
-  const channel = event.channelId;
-  if (!channel) return;
-  if (event.type !== "message") {
-    await space.postMessage(channel, describe(event));
-    return;
-  }
-  const botName = space.context.get<string>("bot.name", "");
-  const [verb, ...rest] = withoutMention(event.text, botName).split(/\s+/);
-  const argument = rest.join(" ");
-  switch (verb.toLowerCase()) {
-    case "help":
-      return void await space.postMessage(channel, HELP);
-    case "hello":
-      return void await space.postMessage(channel, "Hello!");
-    case "echo":
-      return void await space.postMessage(
-        channel,
-        argument || "(nothing to echo)",
-      );
-    default:
-      return void await space.postMessage(channel, describe(event));
-  }
+/** The card that `card` shows: one input and a button that sends it. */
+export const DEMO_CARD: AdaptiveCard = {
+  type: "AdaptiveCard",
+  version: "1.3",
+  body: [
+    { type: "TextBlock", text: "What should I call you?", weight: "Bolder" },
+    { type: "Input.Text", id: "name", label: "Your name" },
+  ],
+  actions: [{ type: "Action.Submit", title: "Send" }],
 };
 
-export default demoBot;
+/**
+ * Answers `help`, `hello`, `echo <text>` and `card` in the channel of the
+ * event (in its thread when it has one), greets whoever submits the card,
+ * and describes any other message, join, leave or deletion.
+ *
+ * @example Talk to it on a scripted terminal
+ * ```ts
+ * import { botSink, LocalSpace, type Space } from "@shellbot/spaces";
+ * import demoBot from "./demo_bot.ts";
+ *
+ * const space: Space = new LocalSpace({
+ *   input: ["hello", "echo hi"],
+ *   ears: botSink(demoBot, () => space),
+ * });
+ * await space.run(); // prints "Hello!" and "hi"
+ * ```
+ */
+const demoBot: Bot = new Bot();
 
-// In Webex group rooms the text of a message to the bot starts with its name.
-function withoutMention(text: string, botName: string): string {
-  const trimmed = text.trim();
-  if (botName && trimmed.toLowerCase().startsWith(botName.toLowerCase())) {
-    return trimmed.slice(botName.length).trim();
-  }
-  return trimmed;
-}
+demoBot.command("hello", (ctx) => ctx.reply("Hello!"), {
+  description: "a greeting",
+});
+demoBot.command(
+  "echo",
+  (ctx) => ctx.reply(ctx.rest || "(nothing to echo)"),
+  { description: "says <text> back" },
+);
+demoBot.command(
+  "card",
+  (ctx) =>
+    ctx.reply({
+      text: "What should I call you? (your client cannot show cards)",
+      card: DEMO_CARD,
+    }),
+  { description: "shows an Adaptive Card" },
+);
+// A submitted card is answered under the card, in its thread.
+demoBot.on("action", (ctx) =>
+  ctx.space.postMessage({
+    id: ctx.event.channelId,
+    text: `Nice to meet you, ${String(ctx.event.inputs.name || "stranger")}!`,
+    parentId: ctx.event.messageId,
+  }));
+demoBot.on(
+  ["message", "join", "leave", "deleted"],
+  (ctx) => ctx.reply(describe(ctx.event)),
+);
+
+export default demoBot;
 
 function describe(event: SpaceEvent): string {
   switch (event.type) {

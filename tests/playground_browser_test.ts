@@ -27,7 +27,7 @@ const bot: BotHandler = async (event, space) => {
   ) {
     return await cardBot(event, space);
   }
-  return await demoBot(event, space);
+  return await demoBot.handle(event, space);
 };
 
 async function launch(): Promise<{ browser: Browser; profile: string }> {
