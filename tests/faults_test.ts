@@ -29,8 +29,13 @@ function countingBot(expected: number) {
   return { bot, seen, done: done.promise };
 }
 
-async function world(options: { polling?: boolean } = {}) {
-  const webex = await FakeWebex.start({ seed: 20261127 });
+async function world(
+  options: { polling?: boolean; redeliveryRate?: number } = {},
+) {
+  const webex = await FakeWebex.start({
+    seed: 20261127,
+    redeliveryRate: options.redeliveryRate ?? 0,
+  });
   const alice = webex.addUser({
     email: "alice@acme.com",
     displayName: "Alice",
@@ -106,8 +111,9 @@ function assertEachOnce(
   );
 }
 
-Deno.test("with 20% 429 and 10% 503 everywhere, 500 webhook messages reach the bot once and are answered once", async () => {
-  const w = await world();
+Deno.test("with 20% 429, 10% 503 and 30% repeated deliveries, 500 webhook messages reach the bot once and are answered once", async () => {
+  // Webex repeats deliveries: only the dedupe record keeps them from the bot.
+  const w = await world({ redeliveryRate: 0.3 });
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
     createHookHandler(w.space),
@@ -132,6 +138,13 @@ Deno.test("with 20% 429 and 10% 503 everywhere, 500 webhook messages reach the b
     await within(w.webex.settled(), 30, "the deliveries");
     assert.ok(w.webex.requests.some((request) => request.status === 503));
     assert.ok(w.webex.requests.some((request) => request.status === 429));
+    const messageDeliveries = w.webex.deliveries.filter((delivery) =>
+      delivery.resource === "messages"
+    );
+    assert.ok(
+      messageDeliveries.length > 550,
+      `some deliveries repeated (${messageDeliveries.length} for 500 messages)`,
+    );
   } finally {
     w.webex.clearFaults();
     await w.space.deregister();
