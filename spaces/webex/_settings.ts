@@ -21,6 +21,13 @@ export function checkWebexSettings(
   context: Context,
   overrides: SettingOverrides,
 ): void {
+  if (context.get("space.room") === undefined) {
+    // Name the variable that server.ts and deno serve read (SPACE_ROOM).
+    throw new ConfigurationError(
+      "Missing setting 'space.room': set SPACE_ROOM (the title of the room the bot works in; it is created if missing), or space.room in the settings",
+      { key: "space.room" },
+    );
+  }
   context.check("space.room", { isMandatory: true, filter: true });
   if (overrides.token) context.set("space.token", overrides.token);
   checkWithFallbacks(context, "space.token", [
@@ -29,7 +36,7 @@ export function checkWebexSettings(
   ]);
   if (!context.get("space.token")) {
     throw new ConfigurationError(
-      "Missing Webex bot token: set 'space.token' in the settings or the environment variable WEBEX_BOT_TOKEN",
+      "Missing setting 'space.token': set WEBEX_BOT_TOKEN (the bot's token, from developer.webex.com), or space.token in the settings",
       { key: "space.token" },
     );
   }
