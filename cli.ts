@@ -2,10 +2,14 @@
  * Talk to a bot on the terminal: a local space against stdin.
  *
  * ```sh
- * deno run --allow-read --allow-env cli.ts                  # the demo bot
- * deno run --allow-read --allow-env cli.ts --bot ./my_bot.ts
+ * deno run --allow-read --allow-env --allow-net cli.ts      # the demo bot
+ * deno run --allow-read --allow-env --allow-net cli.ts --bot ./my_bot.ts
+ * deno run -A cli.ts --bot ./my_bot.ts     # a bot that needs more than that
  * printf 'hello\necho hi\n' | deno run --allow-read --allow-env cli.ts
  * ```
+ *
+ * Ctrl-C aborts the `signal` the bot gets and stops; a second Ctrl-C exits
+ * at once, even while a bot that ignores its signal is still busy.
  *
  * @module
  */
@@ -23,9 +27,12 @@ import { LocalSpace } from "./spaces/local.ts";
 import type { Space } from "./spaces/base.ts";
 import { messageOf } from "./spaces/_objects.ts";
 
-const USAGE = `Usage: deno run --allow-read --allow-env cli.ts [options]
+const USAGE =
+  `Usage: deno run --allow-read --allow-env --allow-net cli.ts [options]
 
 Talk to a bot in your terminal. Lines come from --input, else from stdin.
+Ctrl-C stops (the bot's signal aborts); Ctrl-C again exits at once.
+A bot that needs more permissions: deno run -A cli.ts --bot ./my_bot.ts
 
 Options:
   --bot <module>    a module whose default export is (event, space) => ...
@@ -83,17 +90,22 @@ export async function main(args: string[]): Promise<number> {
     }
   }
 
+  // The bot sees this signal: Ctrl-C aborts its work, not only the input.
+  const controller = new AbortController();
   const context = new Context({ space: { type: "local" } });
   if (flags.title !== undefined) context.set("space.title", flags.title);
   const space: Space = new LocalSpace({
     context,
     input: flags.input,
-    ears: botSink(bot, () => space),
+    ears: botSink(bot, () => space, { signal: controller.signal }),
   });
   await space.connect();
 
-  const controller = new AbortController();
-  const onInterrupt = () => controller.abort();
+  const onInterrupt = () => {
+    if (controller.signal.aborted) Deno.exit(130);
+    console.error("Stopping (Ctrl-C again to quit at once)");
+    controller.abort();
+  };
   Deno.addSignalListener("SIGINT", onInterrupt);
   try {
     const running = await space.start({ signal: controller.signal });

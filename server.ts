@@ -36,6 +36,7 @@
 
 import { createServeExport } from "./spaces/server/_serve_export.ts";
 import { main } from "./spaces/server/_main.ts";
+import type { BotHandler, BotLike } from "./spaces/bot.ts";
 
 export {
   createHookHandler,
@@ -47,6 +48,34 @@ export {
   startServer,
   type StartServerOptions,
 } from "./spaces/server/start_server.ts";
+
+/**
+ * The `{ fetch }` of a bot you import yourself, for the default export of
+ * a `main.ts` under `deno serve` or on Deno Deploy, where a module named
+ * at run time (`SHELLBOT_BOT`) cannot be loaded: the first request
+ * connects the space from the environment and registers `SERVER_URL`
+ * when set; every request then goes to the hook route.
+ *
+ * @param bot The bot, statically imported.
+ * @returns The default export for `deno serve`.
+ *
+ * @example A `main.ts` for Deno Deploy
+ * ```ts
+ * import type { BotHandler } from "@shellbot/spaces";
+ * import { serveBot } from "@shellbot/spaces/server";
+ *
+ * const bot: BotHandler = async (event, space) => {
+ *   if (event.type === "message" && event.channelId) {
+ *     await space.postMessage(event.channelId, `You said: ${event.text}`);
+ *   }
+ * };
+ * const serve = serveBot(bot); // in main.ts: export default serveBot(bot);
+ * console.log(typeof serve.fetch); // "function"
+ * ```
+ */
+export function serveBot(bot: BotHandler | BotLike): Deno.ServeDefaultExport {
+  return createServeExport({ bot }).serve;
+}
 
 const serving = createServeExport();
 

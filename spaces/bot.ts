@@ -31,6 +31,8 @@ import { messageOf } from "./_objects.ts";
 export type BotHandler = (
   event: SpaceEvent,
   space: Space,
+  /** `signal` aborts when the space stops (Ctrl-C, SIGTERM). */
+  options?: { signal?: AbortSignal },
 ) => void | Promise<void>;
 
 /**
@@ -71,7 +73,8 @@ function asHandler(
   if (typeof object.handle !== "function") return bot as BotHandler;
   const handle = object.handle.bind(bot);
   return Object.assign(
-    (event: SpaceEvent, space: Space) => handle(event, space, { signal }),
+    (event: SpaceEvent, space: Space, options?: { signal?: AbortSignal }) =>
+      handle(event, space, { signal: options?.signal ?? signal }),
     { handle },
   );
 }
@@ -153,29 +156,56 @@ export function botSink(
   return {
     async put(event) {
       try {
-        return await retrying(() => handler(event, spaceOf()), {
-          attempts: retries + 1,
-          // The bot runs again as a whole, deciding afresh what to send.
-          when: (error) => isTransient(error),
-          backoff,
-          signal: options.signal,
-          onRetry: (error, wait) =>
-            spaceOf().logger.warn(
-              `The bot failed on a ${event.type} event (${
-                messageOf(error)
-              }); trying again in ${Math.round(wait) / 1000} s`,
-            ),
-        });
-      } catch (error) {
-        spaceOf().logger.error(
-          `The bot failed on a ${event.type} event: ${
-            error instanceof Error ? error.stack ?? error.message : error
-          }`,
+        return await retrying(
+          () => handler(event, spaceOf(), { signal: options.signal }),
+          {
+            attempts: retries + 1,
+            // The bot runs again as a whole, deciding afresh what to send.
+            when: (error) => isTransient(error),
+            backoff,
+            signal: options.signal,
+            onRetry: (error, wait) =>
+              spaceOf().logger.warn(
+                `The bot failed on a ${event.type} event (${
+                  messageOf(error)
+                }); trying again in ${Math.round(wait) / 1000} s`,
+              ),
+          },
         );
+      } catch (error) {
+        // One line with the bot's own frames; the whole stack at debug.
+        const logger = spaceOf().logger;
+        logger.error(
+          `The bot failed on a ${event.type} event: ${describeFailure(error)}`,
+        );
+        if (error instanceof Error && error.stack) logger.debug(error.stack);
         if (options.rethrow) throw error;
       }
     },
   };
+}
+
+// Frames of the library (spaces/ and the modules at its root, such as
+// cli.ts) and of Deno itself say nothing about what the bot did wrong.
+const ROOT = new URL("../", import.meta.url).href;
+
+function isLibraryFrame(frame: string): boolean {
+  const at = frame.indexOf(ROOT);
+  if (at < 0) return /\b(ext|node):/.test(frame);
+  const path = frame.slice(at + ROOT.length);
+  return path.startsWith("spaces/") || /^[^/]+\.ts:/.test(path);
+}
+
+function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return messageOf(error);
+  const own = (error.stack ?? "").split("\n")
+    .map((line) => /^\s+at (.*)$/.exec(line)?.[1])
+    .filter((frame): frame is string =>
+      frame !== undefined && !isLibraryFrame(frame)
+    )
+    .slice(0, 3);
+  const head = `${error.name}: ${error.message}`.replaceAll(/\s*\n\s*/g, " ");
+  return own.length ? `${head} (at ${own.join(", ")})` : head;
 }
 
 /** Options of {@linkcode botSink}. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigurationError, Context } from "../mod.ts";
+import { ConfigurationError, Context, WebexSpace } from "../mod.ts";
 
 const noEnv = () => undefined;
 
@@ -180,4 +180,27 @@ Deno.test("an empty object adds nothing and hides nothing set later", () => {
   assert.equal(context.isEmpty, true);
   context.set("space.room", "x");
   assert.deepEqual(context.get("space"), { room: "x" });
+});
+
+Deno.test("A missing room or token names the environment variable to set", () => {
+  const noRoom = new WebexSpace({
+    context: new Context({ space: { token: "t" } }, { env: noEnv }),
+  });
+  assert.throws(
+    () => noRoom.check(),
+    (error: unknown) =>
+      error instanceof ConfigurationError && error.key === "space.room" &&
+      /^Missing setting 'space\.room': set SPACE_ROOM /.test(error.message),
+  );
+  const noToken = new WebexSpace({
+    context: new Context({ space: { room: "Ops" } }, { env: noEnv }),
+  });
+  assert.throws(
+    () => noToken.check(),
+    (error: unknown) =>
+      error instanceof ConfigurationError && error.key === "space.token" &&
+      /^Missing setting 'space\.token': set WEBEX_BOT_TOKEN /.test(
+        error.message,
+      ),
+  );
 });

@@ -1,96 +1,133 @@
+/**
+ * Every example bot answers on a fake Webex, through the real server path
+ * (`startServer`, signed webhooks) as `deno task try` runs it.
+ */
 import assert from "node:assert/strict";
+import { type BotHandler, type BotLike, loadBot } from "../mod.ts";
 import {
-  botSink,
-  EventQueue,
-  LocalSpace,
-  type Space,
-  type SpaceEvent,
-} from "../mod.ts";
-import cardBot from "../examples/card_bot.ts";
-import threadBot from "../examples/thread_bot.ts";
-import { webexFixture } from "./_webex.ts";
-import { textSink } from "./_streams.ts";
+  startTrySession,
+  type TryPost,
+  type TrySession,
+} from "../spaces/try/try_session.ts";
 
-Deno.test("examples/card_bot.ts: a card on 'card', an answer to its submission, locally", async () => {
-  const out = textSink();
-  const space: Space = new LocalSpace({
-    input: ["card", "/submit name=Alice", "/submit Cancel"],
-    stdout: out.stream,
-    ears: botSink(cardBot, () => space),
-  });
-  await space.connect();
-  await space.run();
-  const text = out.text();
-  assert.match(text, /Who are you\? \(your client cannot show cards\)\n/);
-  assert.match(text, /\[card\] inputs: name \(text\)/);
-  assert.match(text, /↳ Nice to meet you, Alice!\n/);
-  assert.match(text, /↳ Maybe another time\.\n/);
-});
+const EXAMPLES = new URL("../examples/", import.meta.url);
 
-Deno.test("examples/card_bot.ts on FakeWebex: the card goes out as an attachment, the action is answered in its thread", async () => {
-  const ears = new EventQueue<SpaceEvent>();
-  await using f = await webexFixture({}, { ears });
-  await cardBot({
-    type: "message",
-    text: "card",
-    content: "card",
-    channelId: f.roomId,
-    isDirect: false,
-    mentionedIds: [],
-  }, f.space);
-  const [card] = f.webex.postedByBot();
-  assert.equal(card.attachments?.length, 1);
-  const action = f.webex.simulateAction({
-    from: f.alice,
-    messageId: card.id,
-    inputs: { name: "Alice", choice: "send" },
+async function withExample(
+  name: string,
+  body: (session: TrySession, posts: TryPost[]) => Promise<void>,
+) {
+  const bot: BotHandler | BotLike = await loadBot(
+    new URL(name, EXAMPLES).href,
+  );
+  const posts: TryPost[] = [];
+  const session = await startTrySession({
+    bot,
+    onPost: (post) => posts.push(post),
   });
-  await cardBot({
-    type: "action",
-    id: action.id,
-    messageId: card.id,
-    channelId: f.roomId,
-    inputs: { name: "Alice", choice: "send" },
-  }, f.space);
-  const answer = f.webex.postedByBot()[1];
-  assert.equal(answer.text, "Nice to meet you, Alice!");
-  assert.equal(answer.parentId, card.id);
-});
-
-Deno.test("examples/thread_bot.ts answers in the thread, by name, locally and on FakeWebex", async () => {
-  const out = textSink();
-  const space: Space = new LocalSpace({
-    input: ["hello"],
-    stdout: out.stream,
-    ears: botSink(threadBot, () => space),
-  });
-  await space.connect();
-  await space.run();
-  assert.equal(out.text(), "> hello\n↳ You said: hello\n^C\n");
-
-  await using f = await webexFixture();
-  const first = f.webex.simulateMessage({
-    from: f.alice,
-    roomId: f.roomId,
-    text: "hi",
-    mentions: [f.webex.bot],
-  });
-  const reply = f.webex.simulateMessage({
-    from: f.alice,
-    roomId: f.roomId,
-    text: "again",
-    parentId: first.id,
-    mentions: [f.webex.bot],
-  });
-  for (const message of [first, reply]) {
-    const [event] = await f.space.listMessages({ id: f.roomId, quantity: 2 })
-      .then((list) => list.filter((item) => item.id === message.id));
-    await threadBot(event, f.space);
+  try {
+    await body(session, posts);
+  } finally {
+    await session.close();
   }
-  const answers = f.webex.postedByBot();
-  assert.deepEqual(answers.map((m) => m.text), [
-    "Alice said: hi",
-    "Alice said: again",
-  ]);
-  assert.ok(answers.every((m) => m.parentId === first.id));
+}
+
+const said = (posts: TryPost[]) =>
+  posts.map((post) => `${post.where}: ${post.message?.text ?? ""}`);
+
+const bots = [...Deno.readDirSync(EXAMPLES)]
+  .map((entry) => entry.name)
+  .filter((name) => name.endsWith("_bot.ts"))
+  .sort();
+
+for (const name of bots) {
+  Deno.test(`examples/${name} answers 'help' in a direct room`, async () => {
+    await withExample(name, async (session, posts) => {
+      await session.say("help", "direct");
+      assert.ok(
+        posts.some((post) => post.where === "direct"),
+        `${name} said nothing: ${JSON.stringify(said(posts))}`,
+      );
+    });
+  });
+}
+
+Deno.test("examples/echo_bot.ts says back what it heard", async () => {
+  await withExample("echo_bot.ts", async (session, posts) => {
+    await session.say("ping", "direct");
+    assert.deepEqual(said(posts), ["direct: You said: ping"]);
+  });
+});
+
+Deno.test("examples/command_bot.ts answers its commands in the group room", async () => {
+  await withExample("command_bot.ts", async (session, posts) => {
+    await session.say("add 2 3", "group");
+    await session.say("thanks", "group");
+    assert.deepEqual(said(posts), [
+      "Try room: 5",
+      "Try room: You are welcome!",
+    ]);
+  });
+});
+
+Deno.test("examples/session_bot.ts keeps a list per room", async () => {
+  await withExample("session_bot.ts", async (session, posts) => {
+    await session.say("add milk", "group");
+    await session.say("list", "direct");
+    await session.say("list", "group");
+    assert.deepEqual(said(posts), [
+      "Try room: Added: milk (1 to do)",
+      "direct: Nothing to do.",
+      "Try room: 1. milk",
+    ]);
+  });
+});
+
+Deno.test("examples/file_bot.ts reads a file sent to it and sends one back", async () => {
+  await withExample("file_bot.ts", async (session, posts) => {
+    const bytes = new TextEncoder().encode("twelve bytes");
+    await session.say("here", "direct", { name: "notes.txt", bytes });
+    await session.say("report", "direct");
+    assert.deepEqual(said(posts), [
+      "direct: Got notes.txt (12 bytes)",
+      "direct: Here is your report",
+    ]);
+    const [url] = posts[1].message?.files ?? [];
+    assert.equal(session.webex.content(url)?.name, "report.txt");
+  });
+});
+
+Deno.test("examples/markdown_bot.ts answers in markdown", async () => {
+  await withExample("markdown_bot.ts", async (session, posts) => {
+    await session.say("status", "group");
+    assert.equal(posts.length, 1);
+    assert.match(
+      posts[0].message?.markdown ?? "",
+      /^\*\*Status\*\*: all green/,
+    );
+  });
+});
+
+Deno.test("examples/direct_bot.ts answers a group message directly", async () => {
+  await withExample("direct_bot.ts", async (session, posts) => {
+    await session.say("psst", "group");
+    await session.say("hello", "direct");
+    assert.deepEqual(said(posts), [
+      "direct: You wrote in the group room; let us talk here.",
+      "Try room: I wrote to you directly.",
+      "direct: This stays between us.",
+    ]);
+  });
+});
+
+Deno.test("examples/join_bot.ts welcomes and says goodbye", async () => {
+  await withExample("join_bot.ts", async (session, posts) => {
+    await session.join("bob@example.com");
+    await session.say("who", "group");
+    await session.leave("bob@example.com");
+    assert.deepEqual(said(posts), [
+      "Try room: Welcome, bob!",
+      "Try room: Here: you@example.com, bob@example.com",
+      "Try room: Goodbye, bob.",
+    ]);
+  });
 });

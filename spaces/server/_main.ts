@@ -76,7 +76,12 @@ export async function main(args: string[]): Promise<number> {
       kv: flags.kv,
     });
   } catch (error) {
-    console.error(messageOf(error));
+    if (error instanceof Deno.errors.AddrInUse) {
+      const port = flags.port ?? Deno.env.get("SERVER_PORT") ?? "8080";
+      console.error(
+        `Port ${port} is in use: pass --port <n> or set SERVER_PORT`,
+      );
+    } else console.error(messageOf(error));
     return 1;
   }
   console.log(`Listening on ${running.address} (${running.mode})`);

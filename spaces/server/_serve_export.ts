@@ -1,4 +1,4 @@
-import { loadBot } from "../bot.ts";
+import { type BotHandler, type BotLike, loadBot } from "../bot.ts";
 import { createHookHandler } from "./hook_handler.ts";
 import { prepareBot } from "./_prepare_bot.ts";
 
@@ -21,13 +21,15 @@ export interface ServeExport {
  * goes to the hook route. A start that fails is tried again by the next
  * request.
  */
-export function createServeExport(): ServeExport {
+export function createServeExport(
+  options: { bot?: BotHandler | BotLike } = {},
+): ServeExport {
   let lazy: Promise<(request: Request) => Promise<Response>> | undefined;
   let listening = false;
   const start = async () => {
     const module = Deno.env.get("SHELLBOT_BOT");
     const bot = await prepareBot({
-      bot: module ? await loadBot(module) : undefined,
+      bot: options.bot ?? (module ? await loadBot(module) : undefined),
     });
     try {
       await bot.receive();

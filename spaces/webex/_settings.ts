@@ -21,13 +21,15 @@ export function checkWebexSettings(
   context: Context,
   overrides: SettingOverrides,
 ): void {
-  // The seed's fallbacks: the room title and the default participants may
-  // come from the environment alone.
-  context.check("space.room", {
-    isMandatory: true,
-    filter: true,
-    default: "$CHAT_ROOM_TITLE",
-  });
+  // The seed's fallback: the room title may come from the environment alone.
+  context.check("space.room", { filter: true, default: "$CHAT_ROOM_TITLE" });
+  if (context.get("space.room") === undefined) {
+    // Name the variables that server.ts and deno serve read.
+    throw new ConfigurationError(
+      "Missing setting 'space.room': set SPACE_ROOM (or CHAT_ROOM_TITLE) to the title of the room the bot works in (it is created if missing), or space.room in the settings",
+      { key: "space.room" },
+    );
+  }
   if (overrides.token) context.set("space.token", overrides.token);
   checkWithFallbacks(context, "space.token", [
     "WEBEX_BOT_TOKEN",
@@ -35,7 +37,7 @@ export function checkWebexSettings(
   ]);
   if (!context.get("space.token")) {
     throw new ConfigurationError(
-      "Missing Webex bot token: set 'space.token' in the settings or the environment variable WEBEX_BOT_TOKEN",
+      "Missing setting 'space.token': set WEBEX_BOT_TOKEN (the bot's token, from developer.webex.com), or space.token in the settings",
       { key: "space.token" },
     );
   }

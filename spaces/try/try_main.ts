@@ -1,0 +1,185 @@
+/**
+ * The program `try.ts`: a terminal prompt where you talk to a bot as a
+ * Webex user, on a fake Webex.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { basename } from "node:path";
+import { LineBatchStream } from "../_lines.ts";
+import { type BotHandler, type BotLike, loadBot } from "../bot.ts";
+import { messageOf } from "../_objects.ts";
+import demoBot from "../../examples/demo_bot.ts";
+import {
+  startTrySession,
+  type TryPost,
+  type TryRoom,
+  type TrySession,
+} from "./try_session.ts";
+
+const USAGE =
+  `Usage: deno run --allow-read --allow-env --allow-net try.ts [options]
+
+Try a bot on a fake Webex: the bot runs behind the real webhook server, and
+you talk to it as a Webex user. Lines come from stdin.
+
+Options:
+  --bot <module>    a module whose default export is the bot
+                    (without it, a demo bot answers help, hello and echo)
+  --room <title>    title of the group room (default "Try room")
+  -h, --help        show this help
+`;
+
+const COMMANDS = `Type a line to send it. Commands:
+  /room group|direct   talk in the group room (mentioning the bot) or directly
+  /file <path> [text]  send a file, with an optional text
+  /join <email>        someone joins the group room
+  /leave <email>       someone leaves the group room
+  /help                this list
+  /quit                stop (so does Ctrl-C, or the end of input)`;
+
+/**
+ * Runs a try session with the given command-line arguments.
+ *
+ * @param args The arguments, without the program name.
+ * @returns The exit code: 0, 1 when the session could not start, 2 for
+ * bad arguments.
+ */
+export async function tryMain(args: string[]): Promise<number> {
+  let flags;
+  try {
+    flags = parseArgs({
+      args,
+      strict: true,
+      options: {
+        bot: { type: "string" },
+        room: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`${messageOf(error)}\n\n${USAGE}`);
+    return 2;
+  }
+  if (flags.help) {
+    console.log(`${USAGE}\n${COMMANDS}`);
+    return 0;
+  }
+  let bot: BotHandler | BotLike = demoBot;
+  if (flags.bot !== undefined) {
+    try {
+      bot = await loadBot(flags.bot);
+    } catch (error) {
+      console.error(messageOf(error));
+      return 2;
+    }
+  }
+
+  let session: TrySession;
+  try {
+    session = await startTrySession({ bot, room: flags.room, onPost: show });
+  } catch (error) {
+    console.error(`Could not start the fake Webex: ${messageOf(error)}`);
+    return 1;
+  }
+  const botName = session.webex.bot.displayName;
+  function show(post: TryPost) {
+    const message = post.message;
+    if (post.action === "deleted") {
+      return console.log(`${botName} deleted a message`);
+    }
+    const parts = [message?.markdown ?? message?.text ?? ""];
+    for (const url of message?.files ?? []) {
+      parts.push(`[file: ${session.webex.content(url)?.name ?? url}]`);
+    }
+    if (message?.attachments?.length) parts.push("[card]");
+    const verb = post.action === "edited" ? " (edited)" : "";
+    console.log(`${botName} (${post.where})${verb}: ${parts.join(" ")}`);
+  }
+
+  console.log(
+    `${botName} is in the room '${session.room.title}' of a fake Webex; you are ${session.you.displayName} <${
+      session.you.emails[0]
+    }>. /help lists the commands.`,
+  );
+  const interrupted = Promise.withResolvers<"interrupted">();
+  const onInterrupt = () => {
+    if (stopping) Deno.exit(130);
+    console.error("Stopping (Ctrl-C again to quit at once)");
+    interrupted.resolve("interrupted");
+  };
+  let stopping = false;
+  Deno.addSignalListener("SIGINT", onInterrupt);
+  try {
+    await Promise.race([talk(session), interrupted.promise]);
+  } finally {
+    stopping = true;
+    await session.close();
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+  }
+  return 0;
+}
+
+/** Reads lines and acts on them until /quit or the end of input. */
+async function talk(session: TrySession): Promise<void> {
+  const terminal = Deno.stdin.isTerminal();
+  let where: TryRoom = "group";
+  const prompt = () => {
+    if (!terminal) return;
+    const room = where === "group" ? session.room.title : "direct";
+    Deno.stdout.writeSync(new TextEncoder().encode(`(${room})> `));
+  };
+  prompt();
+  const batches = Deno.stdin.readable
+    .pipeThrough(new TextDecoderStream())
+    .pipeThrough(new LineBatchStream());
+  for await (const line of lines(batches)) {
+    if (!terminal) console.log(`> ${line}`);
+    const [command, ...words] = line.trim().split(/\s+/);
+    try {
+      switch (command) {
+        case "":
+          break;
+        case "/quit":
+          return;
+        case "/help":
+          console.log(COMMANDS);
+          break;
+        case "/room":
+          if (words[0] !== "group" && words[0] !== "direct") {
+            console.log("/room takes 'group' or 'direct'");
+          } else where = words[0];
+          break;
+        case "/file": {
+          if (!words[0]) {
+            console.log("/file takes a path");
+            break;
+          }
+          const bytes = await Deno.readFile(words[0]);
+          await session.say(words.slice(1).join(" "), where, {
+            name: basename(words[0]),
+            bytes,
+          });
+          break;
+        }
+        case "/join":
+        case "/leave":
+          if (!words[0]) console.log(`${command} takes an e-mail address`);
+          else if (command === "/join") await session.join(words[0]);
+          else await session.leave(words[0]);
+          break;
+        default:
+          // Other lines, /commands of the bot's own included, go to the bot.
+          await session.say(line, where);
+      }
+    } catch (error) {
+      console.log(`That did not work: ${messageOf(error)}`);
+    }
+    prompt();
+  }
+}
+
+async function* lines(batches: AsyncIterable<string[]>) {
+  for await (const batch of batches) yield* batch;
+}

@@ -1,0 +1,227 @@
+/**
+ * A bot on a fake Webex, through the real server path, with one simulated
+ * person to talk to it: what `deno task try` runs, and what a playground
+ * can build on.
+ *
+ * @module
+ */
+
+import type { BotHandler, BotLike } from "../bot.ts";
+import type { SpaceEvent } from "../events.ts";
+import type { Space } from "../base.ts";
+import { type RunningServer, startServer } from "../../server.ts";
+import { FakeWebex } from "../../testing.ts";
+import type { FakeMessage, FakePerson } from "../../testing.ts";
+import { frontDoor } from "./_front_door.ts";
+
+/** Options of {@linkcode startTrySession}. */
+export interface TrySessionOptions {
+  /** The bot to try. */
+  bot: BotHandler | BotLike;
+  /** Title of the group room the bot bonds to. @default "Try room" */
+  room?: string;
+  /** The person you play. @default you@example.com, "You" */
+  you?: { email: string; displayName?: string };
+  /** Called with each message the bot posts, edits or deletes, in order. */
+  onPost?: (post: TryPost) => void;
+}
+
+/** Something the bot did to a message, as the fake Webex stored it. */
+export interface TryPost {
+  /** What the bot did. */
+  action: "posted" | "edited" | "deleted";
+  /** Where: the group room's title, or `direct`. */
+  where: string;
+  /** The message as Webex answered the bot (absent for a deletion). */
+  message?: FakeMessage;
+}
+
+/** Where a line goes: the group room (with a mention) or the direct room. */
+export type TryRoom = "group" | "direct";
+
+/** A running try session, from {@linkcode startTrySession}. */
+export interface TrySession {
+  /** The fake Webex. */
+  webex: FakeWebex;
+  /** The bot's server, on 127.0.0.1. */
+  server: RunningServer;
+  /** The person you play. */
+  you: FakePerson;
+  /** The group room's id and title. */
+  room: { id: string; title: string };
+  /**
+   * Sends a message as you: in the group room it mentions the bot first, as
+   * a Webex client does; in the direct room it goes to the bot. Resolves
+   * once the bot has handled what it heard.
+   */
+  say(
+    text: string,
+    where: TryRoom,
+    file?: { name: string; bytes: Uint8Array },
+  ): Promise<void>;
+  /** Someone joins the group room; resolves once the bot has handled it. */
+  join(email: string): Promise<void>;
+  /** Someone leaves the group room; resolves once the bot has handled it. */
+  leave(email: string): Promise<void>;
+  /** Aborts the bot's signal, stops the server and the fake. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a `FakeWebex`, runs the bot behind `startServer` on 127.0.0.1
+ * with signed webhooks into its hook route, and makes the group room.
+ */
+export async function startTrySession(
+  options: TrySessionOptions,
+): Promise<TrySession> {
+  const webex = await FakeWebex.start();
+  const title = options.room ?? "Try room";
+  const email = options.you?.email ?? "you@example.com";
+  const you = webex.addUser({
+    email,
+    displayName: options.you?.displayName ?? "You",
+  });
+  const rooms = new Map<string, string>();
+  const tracker = new BotTracker(options.bot);
+  const door = frontDoor();
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      bot: tracker,
+      settings: {
+        space: {
+          room: title,
+          participants: [email],
+          token: webex.bot.token,
+          api_url: webex.url,
+          webhook_secret: crypto.randomUUID(),
+        },
+        server: { url: door.url },
+      },
+      // The try runs on its own: no setting from the user's environment.
+      env: () => undefined,
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch: watchPosts(
+        (roomId) => rooms.get(roomId) ?? "direct",
+        options.onPost ?? (() => {}),
+      ),
+    });
+  } catch (error) {
+    await door.close();
+    await webex.close();
+    throw error;
+  }
+  door.forwardTo(server.address);
+  const room = webex.rooms().find((room) =>
+    room.title === title && room.type === "group"
+  )!;
+  rooms.set(room.id, title);
+
+  const quiet = async () => {
+    // Deliveries are answered once the event is queued for the bot; then
+    // wait until the bot is done with it (and with what that caused).
+    for (;;) {
+      await webex.settled();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (tracker.busy === 0) return;
+      await tracker.idle();
+    }
+  };
+  return {
+    webex,
+    server,
+    you,
+    room: { id: room.id, title },
+    async say(text, where, file) {
+      webex.simulateMessage(
+        where === "group"
+          ? { from: you, roomId: room.id, text, mentions: [webex.bot], file }
+          : { from: you, toPersonEmail: webex.bot.emails[0], text, file },
+      );
+      await quiet();
+    },
+    async join(person) {
+      if (!webex.findPerson(person)) webex.addUser({ email: person });
+      webex.simulateJoin({ person, roomId: room.id });
+      await quiet();
+    },
+    async leave(person) {
+      webex.simulateLeave({ person, roomId: room.id });
+      await quiet();
+    },
+    async close() {
+      tracker.abort();
+      await server.stop();
+      await door.close();
+      await webex.close();
+    },
+  };
+}
+
+/** The bot, counting the events it is busy with, with a signal of ours. */
+class BotTracker implements BotLike {
+  busy = 0;
+  #idle = Promise.withResolvers<void>();
+  #controller = new AbortController();
+
+  constructor(readonly bot: BotHandler | BotLike) {}
+
+  async handle(
+    event: SpaceEvent,
+    space: Space,
+    options?: { signal?: AbortSignal },
+  ): Promise<void> {
+    this.busy++;
+    const signal = options?.signal
+      ? AbortSignal.any([options.signal, this.#controller.signal])
+      : this.#controller.signal;
+    try {
+      if (typeof this.bot === "function") {
+        await this.bot(event, space, { signal });
+      } else await this.bot.handle(event, space, { signal });
+    } finally {
+      if (--this.busy === 0) {
+        this.#idle.resolve();
+        this.#idle = Promise.withResolvers<void>();
+      }
+    }
+  }
+
+  idle(): Promise<void> {
+    return this.#idle.promise;
+  }
+
+  abort(): void {
+    this.#controller.abort();
+  }
+}
+
+/**
+ * `fetch` for the bot's Webex client that tells each message the bot
+ * posted, edited or deleted, once Webex answered, before the bot goes on.
+ */
+function watchPosts(
+  where: (roomId: string) => string,
+  onPost: (post: TryPost) => void,
+): typeof fetch {
+  return async (input, init) => {
+    const response = await fetch(input, init);
+    const method = (init?.method ??
+      (input instanceof Request ? input.method : "GET")).toUpperCase();
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const onMessage = /\/messages(\/[^/]+)?$/.exec(url.pathname);
+    if (!response.ok || !onMessage) return response;
+    if (method === "DELETE") {
+      onPost({ action: "deleted", where: "" });
+    } else if (method === "POST" || method === "PUT") {
+      const message: FakeMessage = await response.clone().json();
+      onPost({
+        action: method === "POST" ? "posted" : "edited",
+        where: where(message.roomId),
+        message,
+      });
+    }
+    return response;
+  };
+}

@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import { Output } from "./_program.ts";
+
+const TRY = new URL("../try.ts", import.meta.url).pathname;
+
+/** A bot of a user's, outside the repository, that says what it heard. */
+const BOT = `
+export default async (event, space) => {
+  if (!event.channelId) return;
+  if (event.type !== "message") {
+    return void await space.postMessage(event.channelId, event.type + " of " + event.actorAddress);
+  }
+  const where = event.isDirect ? "direct" : "group";
+  const file = event.attachment ? " with " + event.attachment : "";
+  await space.postMessage(event.channelId, "heard '" + event.text + "' in " + where + file);
+};
+`;
+
+async function startTry(args: string[]) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-env", "--allow-net", TRY, ...args],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  return {
+    child,
+    stdout: new Output(child.stdout, "stdout of try.ts"),
+    stderr: new Output(child.stderr, "stderr of try.ts"),
+    type: (line: string) => writer.write(new TextEncoder().encode(`${line}\n`)),
+    end: () => writer.close(),
+  };
+}
+
+Deno.test("try.ts: talk to a bot on a fake Webex in a group room, a direct room, with a file, as people join and leave", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "shellbot-try-" });
+  await Deno.writeTextFile(`${dir}/my_bot.ts`, BOT);
+  await Deno.writeTextFile(`${dir}/notes.txt`, "some notes");
+  const session = await startTry(["--bot", `${dir}/my_bot.ts`]);
+  try {
+    await session.stdout.waitFor(/\/help lists the commands/);
+    await session.type("hello");
+    // In a group room Webex puts the bot's name first, as a mention.
+    await session.stdout.waitFor(
+      /Shelly \(Try room\): heard 'Shelly hello' in group/,
+    );
+    await session.type("/room direct");
+    await session.type("psst");
+    await session.stdout.waitFor(/Shelly \(direct\): heard 'psst' in direct/);
+    await session.type(`/file ${dir}/notes.txt read this`);
+    await session.stdout.waitFor(
+      /Shelly \(direct\): heard 'read this' in direct with notes\.txt/,
+    );
+    await session.type("/join bob@example.com");
+    await session.stdout.waitFor(
+      /Shelly \(Try room\): join of bob@example.com/,
+    );
+    await session.type("/leave bob@example.com");
+    await session.stdout.waitFor(
+      /Shelly \(Try room\): leave of bob@example.com/,
+    );
+    await session.type("/help");
+    await session.stdout.waitFor(/\/file <path> \[text\]/);
+    await session.end();
+    const status = await session.child.status;
+    assert.equal(status.code, 0, session.stderr.text);
+  } finally {
+    await session.end().catch(() => {});
+    await session.child.status;
+    await Promise.all([session.stdout.done, session.stderr.done]);
+    await Deno.remove(dir, { recursive: true });
+  }
+  assert.equal(session.stderr.text, "");
+});
+
+Deno.test("try.ts: piped lines give a transcript in order, and the demo bot answers without --bot", async () => {
+  const session = await startTry([]);
+  await session.type("hello");
+  await session.type("echo hi");
+  await session.type("/quit");
+  await session.type("never sent");
+  await session.end();
+  const status = await session.child.status;
+  await Promise.all([session.stdout.done, session.stderr.done]);
+  assert.equal(status.code, 0, session.stderr.text);
+  assert.equal(
+    session.stdout.text.split("\n").slice(1).join("\n"),
+    "> hello\nShelly (Try room): Hello!\n> echo hi\nShelly (Try room): hi\n> /quit\n",
+  );
+});
+
+Deno.test("try.ts: Ctrl-C aborts the signal of a busy bot and exits 0", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "shellbot-try-" });
+  await Deno.writeTextFile(
+    `${dir}/wait_bot.ts`,
+    `export default async (event, space, { signal } = {}) => {
+      if (event.type !== "message") return;
+      console.log("busy");
+      await new Promise((resolve) => signal?.addEventListener("abort", resolve));
+      console.log("aborted: " + signal?.aborted);
+    };`,
+  );
+  const session = await startTry(["--bot", `${dir}/wait_bot.ts`]);
+  try {
+    await session.type("work");
+    await session.stdout.waitFor(/^busy$/m);
+    session.child.kill("SIGINT");
+    const status = await session.child.status;
+    await session.stdout.waitFor(/aborted: true/);
+    assert.equal(status.code, 0, session.stderr.text);
+  } finally {
+    await session.end().catch(() => {});
+    await Promise.all([session.stdout.done, session.stderr.done]);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("try.ts refuses a bad flag with exit code 2 and the usage", async () => {
+  const session = await startTry(["--nope"]);
+  await session.end();
+  const status = await session.child.status;
+  await Promise.all([session.stdout.done, session.stderr.done]);
+  assert.equal(status.code, 2);
+  assert.match(session.stderr.text, /Unknown option '--nope'/);
+  assert.match(session.stderr.text, /Usage:/);
+});
