@@ -18,7 +18,7 @@
  * @module
  */
 
-import { tryMain } from "./spaces/try/try_main.ts";
+import { tryMain } from "./spaces/server/try/try_main.ts";
 
 /**
  * Runs a try session with the given command-line arguments, reading the

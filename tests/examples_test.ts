@@ -8,7 +8,7 @@ import {
   startTrySession,
   type TryPost,
   type TrySession,
-} from "../spaces/try/try_session.ts";
+} from "../spaces/server/try/try_session.ts";
 
 const EXAMPLES = new URL("../examples/", import.meta.url);
 

@@ -7,10 +7,10 @@
 
 import { parseArgs } from "node:util";
 import { basename } from "node:path";
-import { LineBatchStream } from "../_lines.ts";
-import { type BotHandler, type BotLike, loadBot } from "../bot.ts";
-import { messageOf } from "../_objects.ts";
-import demoBot from "../../examples/demo_bot.ts";
+import { LineBatchStream } from "../../_lines.ts";
+import { type BotHandler, type BotLike, loadBot } from "../../bot.ts";
+import { messageOf } from "../../_objects.ts";
+import demoBot from "../../../examples/demo_bot.ts";
 import {
   startTrySession,
   type TryPost,

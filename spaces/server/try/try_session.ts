@@ -6,12 +6,12 @@
  * @module
  */
 
-import type { BotHandler, BotLike } from "../bot.ts";
-import type { SpaceEvent } from "../events.ts";
-import type { Space } from "../base.ts";
-import { type RunningServer, startServer } from "../../server.ts";
-import { FakeWebex } from "../../testing.ts";
-import type { FakeMessage, FakePerson } from "../../testing.ts";
+import type { BotHandler, BotLike } from "../../bot.ts";
+import type { SpaceEvent } from "../../events.ts";
+import type { Space } from "../../base.ts";
+import { type RunningServer, startServer } from "../start_server.ts";
+import { FakeWebex } from "../../../testing.ts";
+import type { FakeMessage, FakePerson } from "../../../testing.ts";
 import { frontDoor } from "./_front_door.ts";
 
 /** Options of {@linkcode startTrySession}. */
