@@ -1,8 +1,9 @@
 /**
  * A bot that asks with an Adaptive Card and answers the submission.
  *
- * Say `card` and it posts a card with a text input and two buttons; the
- * person who submits it is greeted with what they typed. On the terminal,
+ * Say `card` and it posts a card with a text input and two buttons (any
+ * other message gets that hint); the person who submits it is greeted with
+ * what they typed. On the terminal,
  * submit with `/submit name=Alice` (or `/submit Cancel`).
  *
  * ```sh
@@ -59,6 +60,8 @@ const cardBot: BotHandler = async (event, space) => {
       text: answer,
       parentId: event.messageId,
     });
+  } else if (event.type === "message" && event.channelId) {
+    await space.postMessage(event.channelId, "Say 'card' and I show a card.");
   }
 };
 

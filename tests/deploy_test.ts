@@ -136,7 +136,7 @@ Deno.test("README Deploy: its main.ts, run with its deno serve command, answers 
       onFreePort(command),
       dir,
       {},
-      /^You said: Shelly hello$/,
+      /^You said: hello$/,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -158,7 +158,7 @@ Deno.test("README Deploy: deno serve of server.ts runs the bot of SHELLBOT_BOT",
       args,
       dir,
       { [name]: value },
-      /^You said: Shelly hello$/,
+      /^You said: hello$/,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -181,7 +181,7 @@ Deno.test("examples/deploy_main.ts serves its bot with deno serve, through Deno 
       ],
       ROOT,
       { DENO_KV_PATH: `${dir}/shellbot.kv` },
-      /^You said: Shelly hello$/,
+      /^You said: hello$/,
       `${dir}/.env`,
       // Known issue: deno serve with a KV queue listening does not exit on
       // SIGTERM or SIGINT (the queue keeps the isolate alive); not this test's.

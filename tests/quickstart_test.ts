@@ -51,7 +51,7 @@ Deno.test("README quick start: my_bot.ts answers on the terminal and on a fake W
       "hello\n",
     );
     assert.equal(tried.code, 0, tried.stderr);
-    assert.match(tried.stdout, /Shelly \(Try room\): You said: Shelly hello\n/);
+    assert.match(tried.stdout, /Shelly \(Try room\): You said: hello\n/);
     assert.equal(tried.stderr, "");
   } finally {
     await Deno.remove(dir, { recursive: true });

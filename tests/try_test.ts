@@ -44,7 +44,7 @@ Deno.test("try.ts: talk to a bot on a fake Webex in a group room, a direct room,
     await session.type("hello");
     // In a group room Webex puts the bot's name first, as a mention.
     await session.stdout.waitFor(
-      /Shelly \(Try room\): heard 'Shelly hello' in group/,
+      /Shelly \(Try room\): heard 'hello' in group/,
     );
     await session.type("/room direct");
     await session.type("psst");
