@@ -41,6 +41,7 @@ export {
   createHookHandler,
   type HookHandlerOptions,
 } from "./spaces/server/hook_handler.ts";
+export { createHookApp, type HookApp } from "./spaces/server/hook_app.ts";
 export { settingsFromEnv } from "./spaces/server/settings_from_env.ts";
 export {
   type RunningServer,
