@@ -218,6 +218,36 @@ Deno.test("no token or webhook secret appears in any log line, error or server.t
     assert.equal(unavailable.status, 503);
     await unavailable.body?.cancel();
     f.webex.clearFaults();
+    // Webex refusing POST /webhooks with a 400 that echoes the body it got,
+    // secret included: the error shows "[secret]" instead.
+    const echoing = new WebexSpace({
+      context: new Context({
+        space: {
+          room: "Ops",
+          token: f.webex.bot.token,
+          webhook_secret: SECRET,
+        },
+      }, { env: () => undefined }),
+      apiUrl: f.webex.url,
+      logger,
+      fetch: async (input, init) => {
+        const request = new Request(input, init);
+        if (
+          request.method === "POST" &&
+          new URL(request.url).pathname.endsWith("/webhooks")
+        ) {
+          const body = await request.text();
+          return Response.json({
+            message: `Invalid targetUrl in ${body}`,
+            trackingId: `echo_${SECRET}`,
+          }, { status: 400 });
+        }
+        return await fetch(request);
+      },
+    });
+    await echoing.connect();
+    await failing(ApiError, () => echoing.register("https://bot.example/hook"));
+    assert.match(String(errors.at(-1)), /"secret":"\[secret\]"/);
     // Webex out of reach: a port kept for the test cuts every connection.
     await using refusing = openRefusingPort();
     await failing(
@@ -280,7 +310,7 @@ Deno.test("no token or webhook secret appears in any log line, error or server.t
   assert.match(output, /401|token/i);
 
   const texts = [...lines, ...f.logs, ...errors.flatMap(errorTexts), output];
-  assert.equal(errors.length, 6);
+  assert.equal(errors.length, 7);
   assert.ok(lines.length >= 3, lines.join("\n"));
   assert.ok(f.logs.length >= 3, f.logs.join("\n"));
   for (const text of texts) {

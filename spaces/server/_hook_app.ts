@@ -17,18 +17,11 @@ export interface HookConfig {
   refusalLogInterval: number;
 }
 
-/**
- * What a 408 errors its body with, so that Deno closes the connection: a
- * string, not an Error, so a server's default `onError` prints one line,
- * not a stack; `quietOnError` prints nothing for it.
- */
-export const CLOSING_CONNECTION =
-  "Closed the connection of a webhook request whose body did not arrive in time";
-
 // A plain string body with a fixed header is cheaper than Response.json on
 // the hot path of the hook route.
 const JSON_HEADERS = { "content-type": "application/json" };
 const BUSY_HEADERS = { ...JSON_HEADERS, "retry-after": "1" };
+const CLOSE_HEADERS = { ...JSON_HEADERS, connection: "close" };
 
 /**
  * The intake of the hook route, without routing: reads the body under the
@@ -48,7 +41,7 @@ export function buildIntake(
     busy: `over ${limits.readingLimit} bytes being read at once`,
   });
   const refuse = (reason: Refusal): Response => {
-    refusals.count(reason);
+    refusals.count(reason === "unreadable" ? "malformed" : reason);
     switch (reason) {
       case "too large":
         return new Response('{"error":"Payload too large"}', {
@@ -61,7 +54,17 @@ export function buildIntake(
           headers: BUSY_HEADERS,
         });
       case "too slow":
-        return closingResponse(408, '{"error":"Request body timed out"}');
+        // Deno closes the connection once the client sends the rest or
+        // hangs up; until then the body counts in the reading cap.
+        return new Response('{"error":"Request body timed out"}', {
+          status: 408,
+          headers: CLOSE_HEADERS,
+        });
+      case "unreadable":
+        return new Response('{"error":"Could not read the request body"}', {
+          status: 400,
+          headers: JSON_HEADERS,
+        });
     }
   };
   return async (request) => {
@@ -100,41 +103,4 @@ export function buildHookApp(space: Space, config: HookConfig): Hono {
     return c.json({ error: "Internal error" }, 500);
   });
   return app;
-}
-
-/**
- * An answer whose body errors after its first chunk: the only way a
- * `Deno.serve` handler has to close a connection. Deno keeps a connection
- * whose request body was not read to the end, waiting for the rest, for as
- * long as the client cares to stall.
- */
-function closingResponse(status: number, text: string): Response {
-  const bytes = new TextEncoder().encode(text);
-  let sent = false;
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (!sent) {
-        sent = true;
-        controller.enqueue(bytes);
-        return;
-      }
-      // Erroring at once would drop the chunk before Deno writes it.
-      return new Promise((resolve) =>
-        setTimeout(() => resolve(controller.error(CLOSING_CONNECTION)), 10)
-      );
-    },
-  });
-  return new Response(body, {
-    status,
-    headers: { ...JSON_HEADERS, connection: "close" },
-  });
-}
-
-/**
- * An `onError` for `Deno.serve` that says nothing about the connections
- * the hook route closed on purpose, and logs anything else as Deno would.
- */
-export function quietOnError(error: unknown): Response {
-  if (error !== CLOSING_CONNECTION) console.error(error);
-  return new Response("Internal Server Error", { status: 500 });
 }

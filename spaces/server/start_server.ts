@@ -9,7 +9,6 @@ import type { BotHandler, BotLike } from "../bot.ts";
 import type { Settings } from "../context.ts";
 import type { WebexSpace } from "../webex/space.ts";
 import { createHookHandler } from "./hook_handler.ts";
-import { quietOnError } from "./_hook_app.ts";
 import { prepareBot, type Receiving } from "./_prepare_bot.ts";
 
 /** Options of {@linkcode startServer}. */
@@ -96,8 +95,6 @@ export async function startServer(
         context.get<string>("server.hostname", "0.0.0.0"),
       port: options.port ?? Number(context.get("server.port", 8080)),
       onListen() {},
-      // Quiet about the stalled connections the hook route closes.
-      onError: quietOnError,
     }, createHookHandler(bot.space));
     // Listen first, so that no delivery arrives before the route exists.
     receiving = await bot.receive();
