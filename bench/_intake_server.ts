@@ -15,7 +15,7 @@ import {
   type WebexDelivery,
   WebexSpace,
 } from "../mod.ts";
-import { createHookHandler } from "../server.ts";
+import { createHookHandler, type HookHandlerOptions } from "../server.ts";
 import { buildHookApp, buildIntake } from "../spaces/server/_hook_app.ts";
 import { hookConfig } from "../spaces/server/hook_handler.ts";
 import { stdinClosed } from "./_report.ts";
@@ -35,6 +35,8 @@ export type Kind =
 /** What a server process is given after its kind. */
 export interface ServeConfig {
   botId: string;
+  /** Options of the hook handler, for the `hook` kind. */
+  hook?: HookHandlerOptions;
   fake?: { url: string; token: string };
 }
 
@@ -125,7 +127,9 @@ async function serve(kind: Kind, config: ServeConfig): Promise<void> {
     if (config.fake) await space.connect();
     // Without a fake, say who the bot is, so no request asks Webex.
     else space.context.set("bot.id", config.botId);
-    handler = kind === "bypass" ? bypass(space) : createHookHandler(space);
+    handler = kind === "bypass"
+      ? bypass(space)
+      : createHookHandler(space, config.hook);
   }
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },

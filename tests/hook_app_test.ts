@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { EventQueue, type Message, type SpaceEvent } from "../mod.ts";
 import { createHookApp } from "../server.ts";
+import exampleApp from "../examples/hono_app.ts";
 import { deliveryRequest, messageDelivery, webexFixture } from "./_webex.ts";
 
 const SECRET = "test-secret-hook-app";
@@ -90,4 +91,11 @@ Deno.test("createHookApp alone is the app server.ts serves: health, JSON 404, ho
   const unsigned = await app.request("/hook", { method: "POST", body: "{}" });
   assert.equal(unsigned.status, 401);
   await unsigned.body?.cancel();
+});
+
+Deno.test("examples/hono_app.ts mounts the bot under /bot beside its own routes", async () => {
+  const health = await exampleApp.request("/bot/health");
+  assert.deepEqual(await health.json(), { status: "ok" });
+  const home = await exampleApp.request("/");
+  assert.match(await home.text(), /My app/);
 });
