@@ -17,8 +17,14 @@
  * SHELLBOT_BOT=./my_bot.ts deno serve -A --env-file=.env --port 8080 server.ts
  * ```
  *
- * As a library, {@linkcode createHookHandler} gives the web-standard
- * handler of the hook route for any space, to mount in your own server.
+ * As a library, {@linkcode createHookApp} gives the hook route as a Hono
+ * app, to mount in a Hono app of your own with
+ * `app.route("/bot", createHookApp(space))` (the app this module serves),
+ * and {@linkcode createHookHandler} gives its web-standard handler, for a
+ * plain `Deno.serve`, Oak or Fresh. Both bound what a delivery may hold
+ * before its signature is checked (body size, bytes being read at once, time
+ * for a body to arrive); `Deno.serve` bounds neither connections nor header
+ * time, so put a reverse proxy in front of a server open to the internet.
  *
  * @example Mount the hook route on your own Deno.serve
  * ```ts
@@ -42,6 +48,7 @@ export {
   createHookHandler,
   type HookHandlerOptions,
 } from "./spaces/server/hook_handler.ts";
+export { createHookApp, type HookApp } from "./spaces/server/hook_app.ts";
 export { settingsFromEnv } from "./spaces/server/settings_from_env.ts";
 export {
   type RunningServer,

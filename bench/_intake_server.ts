@@ -15,18 +15,28 @@ import {
   type WebexDelivery,
   WebexSpace,
 } from "../mod.ts";
-import { createHookHandler } from "../server.ts";
+import { createHookHandler, type HookHandlerOptions } from "../server.ts";
+import { buildHookApp, buildIntake } from "../spaces/server/_hook_app.ts";
+import { hookConfig } from "../spaces/server/hook_handler.ts";
 import { stdinClosed } from "./_report.ts";
 
 /** The webhook secret of the signed kinds. */
 export const SECRET = "bench-webhook-secret";
 
 /** The handler served: see the list in `webhook_intake.ts`. */
-export type Kind = "bare" | "bare-unread" | "hook" | "hook-unsigned" | "inline";
+export type Kind =
+  | "bare"
+  | "bare-unread"
+  | "hook"
+  | "bypass"
+  | "hook-unsigned"
+  | "inline";
 
 /** What a server process is given after its kind. */
 export interface ServeConfig {
   botId: string;
+  /** Options of the hook handler, for the `hook` kind. */
+  hook?: HookHandlerOptions;
   fake?: { url: string; token: string };
 }
 
@@ -43,6 +53,29 @@ function countingLogger(): Logger & { problems: number } {
     if (logger.problems++ < 5) console.error(`server: ${line}`);
   };
   return logger;
+}
+
+/**
+ * The same intake and app as `createHookHandler`, but deliveries reach the
+ * intake without going through Hono's router: what the hook route did
+ * before it went through Hono, to measure what the router costs.
+ */
+function bypass(space: WebexSpace): (request: Request) => Promise<Response> {
+  const config = hookConfig(space, {});
+  const receive = buildIntake(space, config);
+  const app = buildHookApp(space, config);
+  return async (request) =>
+    request.method === "POST" && pathOf(request.url) === config.path
+      ? await receive(request)
+      : await app.fetch(request);
+}
+
+/** The path of a URL, without building a URL object (as the bypass did). */
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  const end = url.indexOf("?", start);
+  return end < 0 ? url.slice(start) : url.slice(start, end);
 }
 
 async function serve(kind: Kind, config: ServeConfig): Promise<void> {
@@ -94,7 +127,9 @@ async function serve(kind: Kind, config: ServeConfig): Promise<void> {
     if (config.fake) await space.connect();
     // Without a fake, say who the bot is, so no request asks Webex.
     else space.context.set("bot.id", config.botId);
-    handler = createHookHandler(space);
+    handler = kind === "bypass"
+      ? bypass(space)
+      : createHookHandler(space, config.hook);
   }
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },

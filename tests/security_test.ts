@@ -16,7 +16,7 @@ import { deliveryRequest, messageDelivery, webexFixture } from "./_webex.ts";
 // Test secrets start with "test-secret-" so CI can scan the output for them.
 const SECRET = `test-secret-security-${crypto.randomUUID()}`;
 const SECRET_MARK = "test-secret-";
-const LIMIT = 1_048_576;
+const LIMIT = 65_536;
 const encoder = new TextEncoder();
 
 /** The body of `verifySignature` in signature.ts, comments removed. */
@@ -61,7 +61,7 @@ Deno.test("verifySignature compares MACs with timingSafeEqual, never with a stri
   assert.doesNotMatch(inbound, /signBody/);
 });
 
-Deno.test("the hook route takes exactly 1 MiB to parsing and refuses 1 MiB + 1 with 413", async () => {
+Deno.test("the hook route takes exactly 64 KiB (the default limit) to parsing and refuses 64 KiB + 1 with 413", async () => {
   await using f = await webexFixture({ webhook_secret: SECRET });
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
@@ -87,17 +87,21 @@ Deno.test("the hook route takes exactly 1 MiB to parsing and refuses 1 MiB + 1 w
       200,
       '{"status":"ignored"}',
     ]);
-    assert.equal((await post(exact))[0], 401);
     const over = sized(LIMIT + 1);
     assert.equal((await post(over, await signBody(over, SECRET)))[0], 413);
     assert.equal((await post(over))[0], 413);
     // Without Content-Length the limit is counted on the stream.
     const stream = ReadableStream.from([encoder.encode(over)]);
     assert.equal((await post(stream))[0], 413);
+    assert.equal((await post(exact))[0], 401);
   } finally {
     await server.shutdown();
   }
-  assert.ok(f.logs.some((line) => /over 1048576 bytes/.test(line)));
+  // The first refusal is logged at once; the others are counted for later.
+  assert.ok(
+    f.logs.some((line) => /1 too large \(over 65536 bytes\)/.test(line)),
+    f.logs.join("\n"),
+  );
 });
 
 /** Every text an error shows: message, stack, inspect, JSON, causes. */
@@ -214,6 +218,36 @@ Deno.test("no token or webhook secret appears in any log line, error or server.t
     assert.equal(unavailable.status, 503);
     await unavailable.body?.cancel();
     f.webex.clearFaults();
+    // Webex refusing POST /webhooks with a 400 that echoes the body it got,
+    // secret included: the error shows "[secret]" instead.
+    const echoing = new WebexSpace({
+      context: new Context({
+        space: {
+          room: "Ops",
+          token: f.webex.bot.token,
+          webhook_secret: SECRET,
+        },
+      }, { env: () => undefined }),
+      apiUrl: f.webex.url,
+      logger,
+      fetch: async (input, init) => {
+        const request = new Request(input, init);
+        if (
+          request.method === "POST" &&
+          new URL(request.url).pathname.endsWith("/webhooks")
+        ) {
+          const body = await request.text();
+          return Response.json({
+            message: `Invalid targetUrl in ${body}`,
+            trackingId: `echo_${SECRET}`,
+          }, { status: 400 });
+        }
+        return await fetch(request);
+      },
+    });
+    await echoing.connect();
+    await failing(ApiError, () => echoing.register("https://bot.example/hook"));
+    assert.match(String(errors.at(-1)), /"secret":"\[secret\]"/);
     // Webex out of reach: a port kept for the test cuts every connection.
     await using refusing = openRefusingPort();
     await failing(
@@ -276,7 +310,7 @@ Deno.test("no token or webhook secret appears in any log line, error or server.t
   assert.match(output, /401|token/i);
 
   const texts = [...lines, ...f.logs, ...errors.flatMap(errorTexts), output];
-  assert.equal(errors.length, 6);
+  assert.equal(errors.length, 7);
   assert.ok(lines.length >= 3, lines.join("\n"));
   assert.ok(f.logs.length >= 3, f.logs.join("\n"));
   for (const text of texts) {

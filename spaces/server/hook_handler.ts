@@ -6,24 +6,63 @@
  */
 
 import type { Space } from "../base.ts";
-import { buildHookHandler } from "./_hook_app.ts";
+import { ConfigurationError } from "../errors.ts";
+import { buildHookApp, type HookConfig } from "./_hook_app.ts";
 
-/** Options of {@linkcode createHookHandler}. */
+/**
+ * Options of {@linkcode createHookHandler} and `createHookApp`. The limits
+ * hold memory bounded before a delivery's signature is checked, that is,
+ * before anyone is authenticated: at most `maxReadingBytes` of bodies are
+ * being read at any time, whatever the number of connections.
+ */
 export interface HookHandlerOptions {
   /** Path of the hook route. @default `server.hook` of the space's settings, else "/hook" */
   path?: string;
-  /** Largest delivery accepted, in bytes; larger ones get 413. @default 1_048_576 */
+  /**
+   * Largest delivery accepted, in bytes; larger ones get 413, unread when
+   * their Content-Length says so. Webex deliveries carry ids, not message
+   * text: about 1 KiB.
+   * @default `server.body_limit` of the space's settings, else 65_536
+   */
   maxBodyBytes?: number;
+  /**
+   * Bytes being read at once over all requests. A request reserves its
+   * Content-Length (else `maxBodyBytes`) before reading; one that does not
+   * fit gets 503 with `Retry-After: 1` at once, nothing read.
+   * @default `server.reading_limit` of the space's settings, else 16_777_216
+   */
+  maxReadingBytes?: number;
+  /**
+   * Milliseconds a body has to arrive in; a later one gets 408 and its
+   * connection is closed.
+   * @default `server.body_timeout` (seconds) of the space's settings, else 10_000
+   */
+  bodyTimeout?: number;
+  /**
+   * Milliseconds between two log lines about refused deliveries (bad
+   * signature, malformed, too large, too slow, busy): they are counted per
+   * reason in between, so that no one can flood the logs.
+   * @default 10_000
+   */
+  refusalLogInterval?: number;
 }
 
 /**
  * Builds the HTTP handler of the webhook server for a space: `POST` on the
- * hook path calls `space.webhook(request)`, `GET /health` answers
- * `{"status":"ok"}`, and errors never leak internals.
+ * hook path calls `space.webhook(request)` once the body is in under the
+ * limits, `GET /health` answers `{"status":"ok"}`, and errors never leak
+ * internals. It is the `fetch` of the Hono app of `createHookApp`.
+ *
+ * `Deno.serve` itself bounds neither the number of connections nor how
+ * long a client may take to send its headers or to read the answer: put
+ * a reverse proxy with connection limits and timeouts in front of a server
+ * open to the internet.
  *
  * @param space The space that processes deliveries.
- * @param options Path and body limit.
+ * @param options Path, limits and log interval.
  * @returns A `fetch`-style handler, for `Deno.serve` or any web server.
+ * @throws {RangeError} When a limit is not a number above 0.
+ * @throws {ConfigurationError} When a `server.*` setting is not.
  *
  * @example Serve the hook route
  * ```ts
@@ -42,8 +81,57 @@ export function createHookHandler(
   space: Space,
   options: HookHandlerOptions = {},
 ): (request: Request) => Promise<Response> {
-  return buildHookHandler(space, {
+  const app = buildHookApp(space, hookConfig(space, options));
+  return async (request) => await app.fetch(request);
+}
+
+/** The options resolved against the space's settings. */
+export function hookConfig(
+  space: Space,
+  options: HookHandlerOptions,
+): HookConfig {
+  const setting = (key: string, scale: number, fallback: number) => {
+    const value = space.context.get<unknown>(key);
+    if (value === undefined || value === "") return fallback;
+    const number = Number(value);
+    if (!(number > 0) || !Number.isFinite(number)) {
+      throw new ConfigurationError(
+        `'${key}' (or ${
+          key.replaceAll(".", "_").toUpperCase()
+        }) must be a number above 0, not '${value}'`,
+        { key },
+      );
+    }
+    return Math.ceil(number * scale);
+  };
+  const option = (name: keyof HookHandlerOptions, value: number) => {
+    if (!(value > 0) || !Number.isFinite(value)) {
+      throw new RangeError(
+        `createHookHandler: '${name}' must be a number above 0, not ${value}`,
+      );
+    }
+    return value;
+  };
+  return {
     path: options.path ?? space.context.get<string>("server.hook", "/hook"),
-    maxBodyBytes: options.maxBodyBytes ?? 1_048_576,
-  });
+    limits: {
+      bodyLimit: option(
+        "maxBodyBytes",
+        options.maxBodyBytes ?? setting("server.body_limit", 1, 65_536),
+      ),
+      readingLimit: option(
+        "maxReadingBytes",
+        options.maxReadingBytes ??
+          setting("server.reading_limit", 1, 16_777_216),
+      ),
+      bodyTimeout: option(
+        "bodyTimeout",
+        options.bodyTimeout ?? setting("server.body_timeout", 1000, 10_000),
+      ),
+    },
+    refusalLogInterval: option(
+      "refusalLogInterval",
+      options.refusalLogInterval ?? 10_000,
+    ),
+  };
 }

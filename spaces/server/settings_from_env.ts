@@ -15,6 +15,9 @@ const ENV_SETTINGS = [
   "server.hook",
   "server.hostname",
   "server.port",
+  "server.body_limit",
+  "server.reading_limit",
+  "server.body_timeout",
   "space.kv_lease",
 ];
 

@@ -55,10 +55,12 @@ export async function receiveDelivery(
     } catch {
       return answer(400, { error: "Could not read the request body" });
     }
+    // Refusals are logged at debug: anyone can send them, so the hook route
+    // counts them and logs the counts at most once per interval.
     if (deps.secret) {
       const signature = input.headers.get("x-spark-signature");
       if (!await verifySignature(body, signature, deps.secret)) {
-        deps.logger.warn(
+        deps.logger.debug(
           `Refused a webhook delivery: ${
             signature ? "wrong" : "missing"
           } X-Spark-Signature`,
@@ -69,13 +71,13 @@ export async function receiveDelivery(
     try {
       item = JSON.parse(decoder.decode(body));
     } catch {
-      deps.logger.warn("Refused a webhook delivery: the body is not JSON");
+      deps.logger.debug("Refused a webhook delivery: the body is not JSON");
       return answer(400, { error: "The body is not JSON" });
     }
   }
   const delivery = parseDelivery(item);
   if (typeof delivery === "string") {
-    deps.logger.warn(`Refused a webhook delivery: ${delivery}`);
+    deps.logger.debug(`Refused a webhook delivery: ${delivery}`);
     return answer(400, { error: delivery });
   }
   if (delivery === undefined) return answer(200, { status: "ignored" });

@@ -55,12 +55,13 @@ export async function syncWebhooks(options: {
       candidate.event === hook.event && !kept.has(name)
     );
     if (spec && hook.targetUrl === targetUrl) {
-      await updateWebhook(client, String(hook.id), {
-        name,
-        targetUrl,
-        secret,
-        status: "active",
-      }, { signal });
+      await hidingSecret(secret, () =>
+        updateWebhook(client, String(hook.id), {
+          name,
+          targetUrl,
+          secret,
+          status: "active",
+        }, { signal }));
       if (hook.status !== "active") logger.info(`Re-activated webhook ${name}`);
       kept.set(name, String(hook.id));
     } else if (purge === "all" || name.startsWith(HOOK_PREFIX)) {
@@ -74,14 +75,42 @@ export async function syncWebhooks(options: {
   }
   for (const spec of specs) {
     if (kept.has(spec.name)) continue;
-    const created = await createWebhook(client, {
-      ...spec,
-      targetUrl,
-      secret,
-    }, { signal });
+    const created = await hidingSecret(secret, () =>
+      createWebhook(client, {
+        ...spec,
+        targetUrl,
+        secret,
+      }, { signal }));
     kept.set(spec.name, String(created.id));
   }
   return [...kept.values()];
+}
+
+/**
+ * Runs a call that sends the webhook secret, keeping it out of its error
+ * as the client keeps the token out: Webex may echo the body it refused.
+ */
+async function hidingSecret<T>(
+  secret: string | undefined,
+  call: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!secret || !(error instanceof ApiError)) throw error;
+    const scrub = (text: string | undefined) =>
+      text?.replaceAll(secret, "[secret]");
+    throw new ApiError({
+      status: error.status,
+      method: error.method,
+      path: error.path,
+      service: error.service,
+      trackingId: scrub(error.trackingId),
+      retryAfter: error.retryAfter,
+      serverMessage: scrub(error.serverMessage),
+      cause: error.cause,
+    });
+  }
 }
 
 /** Deletes a webhook; one already gone is not an error. */
