@@ -38,7 +38,7 @@ Deno.test("a user's Hono app with the hook route under /bot takes signed deliver
     });
     assert.equal(ok.status, 200);
     assert.deepEqual(await ok.json(), { status: "queued" });
-    assert.equal(((await ears.get()) as Message).text, "Shelly through hono");
+    assert.equal(((await ears.get()) as Message).text, "through hono");
 
     const unsigned = await fetch(`${base}/bot/hook`, {
       method: "POST",
