@@ -11,11 +11,16 @@
 /** The benchmark scripts, in the order they run; add new ones here. */
 const BENCHMARKS: string[] = [
   "webhook_intake.ts",
+  "intake_attack.ts",
   "end_to_end.ts",
   "local_space.ts",
   "kv_throughput.ts",
   "attachments.ts",
+  "toolkit_routing.ts",
 ];
+
+/** Files written for `deno bench` rather than run as programs. */
+const DENO_BENCH = new Set(["toolkit_routing.ts"]);
 
 const wanted = Deno.args.map((name) => name.replace(/\.ts$/, "") + ".ts");
 const unknown = wanted.filter((name) => !BENCHMARKS.includes(name));
@@ -32,7 +37,11 @@ const failed: string[] = [];
 for (const script of wanted.length > 0 ? wanted : BENCHMARKS) {
   console.log(`== ${script}`);
   const { code } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL(script, import.meta.url).pathname],
+    args: [
+      DENO_BENCH.has(script) ? "bench" : "run",
+      "-A",
+      new URL(script, import.meta.url).pathname,
+    ],
     stdin: "null",
     stdout: "inherit",
     stderr: "inherit",
