@@ -54,6 +54,9 @@ export async function socketFixture(
     },
   });
   await space.connect();
+  // The first pull only sets where polling starts: done here, so that no
+  // message of a test can fall before it.
+  await space.pull();
   const running = (await space.start())!;
   let stopped = false;
   const stop = async () => {

@@ -50,6 +50,8 @@ interface Connection {
   socket: WebSocket;
   device: DeviceRecord;
   authorized: boolean;
+  /** Dropped by `stall()`: open, but silent both ways. */
+  stalled: boolean;
   closed: Promise<void>;
 }
 
@@ -93,7 +95,7 @@ export class FakeWebexSocket {
   #origin = "";
   #connections = new Set<Connection>();
   #catalogFailure: number | false = false;
-  #stalled = false;
+  #dropAcks = false;
   #holdReady = false;
   #sequence = 0;
   #waiters = new Set<() => void>();
@@ -182,11 +184,20 @@ export class FakeWebexSocket {
   }
 
   /**
-   * Drops the connections without closing them: no pong, no event, as a
-   * broken network looks (`false` restores them).
+   * Drops the sockets open now without closing them: they stay open but
+   * nothing passes either way (no pong, no event, no ack), as a broken
+   * network looks. Sockets opened later work.
    */
-  stall(on = true): void {
-    this.#stalled = on;
+  stall(): void {
+    for (const connection of this.#connections) connection.stalled = true;
+  }
+
+  /**
+   * Loses the acks that arrive from now on (`false`: keeps them again), so
+   * that what was handled is sent again after a reconnect.
+   */
+  dropAcks(on = true): void {
+    this.#dropAcks = on;
   }
 
   /** Never says `buffer_state` to new sockets, so that they never become ready. */
@@ -268,6 +279,7 @@ export class FakeWebexSocket {
       socket,
       device,
       authorized: false,
+      stalled: false,
       closed: ended.promise,
     };
     this.#connections.add(connection);
@@ -292,12 +304,14 @@ export class FakeWebexSocket {
     } catch {
       return this.#close(connection, 4400, "not json");
     }
+    if (connection.stalled) return;
     if (!connection.authorized) return this.#authorize(connection, frame);
     if (frame.type === "ping") {
-      if (!this.#stalled) {
-        this.#send(connection, { id: frame.id, type: "pong" });
-      }
-    } else if (frame.type === "ack" && typeof frame.messageId === "string") {
+      this.#send(connection, { id: frame.id, type: "pong" });
+    } else if (
+      frame.type === "ack" && typeof frame.messageId === "string" &&
+      !this.#dropAcks
+    ) {
       connection.device.unacked.delete(frame.messageId);
       this.acks.push(frame.messageId);
       this.#changed();
@@ -362,7 +376,7 @@ export class FakeWebexSocket {
   }
 
   #push(connection: Connection, envelope: FakeEnvelope): void {
-    if (this.#stalled) return;
+    if (connection.stalled) return;
     this.sent.push(envelope);
     this.#send(connection, envelope);
     this.#changed();
