@@ -34,7 +34,11 @@ export async function socketFixture(
   options.before?.(webex);
   const ears = new EventQueue<SpaceEvent>();
   const logs: string[] = [];
-  const log = (line: string) => void logs.push(line);
+  const watchers = new Set<() => void>();
+  const log = (line: string) => {
+    logs.push(line);
+    for (const watcher of [...watchers]) watcher();
+  };
   const space = new QuickWebexSpace({
     context: new Context({ space: { room: "Ops", events: "websocket" } }, {
       env: () => undefined,
@@ -85,6 +89,18 @@ export async function socketFixture(
     async nextText(): Promise<string> {
       const event = await ears.get();
       return (event as Message).text;
+    },
+    /** Resolves once a log line matches. */
+    logged(pattern: RegExp): Promise<void> {
+      return new Promise((resolve) => {
+        const watcher = () => {
+          if (!logs.some((line) => pattern.test(line))) return;
+          watchers.delete(watcher);
+          resolve();
+        };
+        watchers.add(watcher);
+        watcher();
+      });
     },
     /** Resolves once `count` sockets were authorized since the start. */
     connected(count = 1) {

@@ -221,13 +221,15 @@ async function connect(
 }
 
 function mayReconnect(end: MercuryEnd): boolean {
+  // A failed upgrade (Deno gives no code) is a failure to count, not a refusal.
+  if (!end.opened) return true;
   if (RECONNECT_CODES.has(end.code)) return true;
   if (end.code !== 1000 && end.code !== 1050) return false;
   return RECONNECT_REASONS.some((reason) => end.reason.startsWith(reason));
 }
 
 function describe(end: MercuryEnd): string {
-  if (!end.opened) return `could not be opened (${end.code})`;
+  if (!end.opened) return "could not be opened";
   return `closed with ${end.code}${end.reason ? ` '${end.reason}'` : ""}`;
 }
 
