@@ -15,6 +15,7 @@ const BENCHMARKS: string[] = [
   "local_space.ts",
   "kv_throughput.ts",
   "attachments.ts",
+  "reply_latency.ts",
 ];
 
 const wanted = Deno.args.map((name) => name.replace(/\.ts$/, "") + ".ts");

@@ -44,7 +44,10 @@ Deno.test("socket: a socket that never becomes ready makes the space poll", asyn
   assert.equal(await f.nextText(), "anyone?");
   await f.webex.socket.waitFor(() => f.webex.socket.connects >= 2);
   await f.logged(/polling instead/);
-  assert.match(fellBack(f.logs)[0], /not ready within 1000 ms, 2 times in a row/);
+  assert.match(
+    fellBack(f.logs)[0],
+    /not ready within 1000 ms, 2 times in a row/,
+  );
   assert.equal(f.ears.size, 0);
 });
 
@@ -81,7 +84,8 @@ Deno.test("socket: 'excessive device registrations' deletes the oldest third and
 
 Deno.test("socket: a device of the same name is reused, not registered again", async () => {
   await using f = await socketFixture({
-    before: (webex) => void webex.socket.registerDevice(webex.bot, "shellbot-spaces"),
+    before: (webex) =>
+      void webex.socket.registerDevice(webex.bot, "shellbot-spaces"),
   });
   await f.connected();
   assert.equal(f.webex.socket.devices().length, 1);
