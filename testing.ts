@@ -47,7 +47,7 @@ export type {
   FakeEnvelope,
   FakeSocketRequest,
   FakeWebexSocket,
-} from "./spaces/fake/_socket.ts";
+} from "./spaces/fake/_socket_types.ts";
 export { FAKE_TOKEN_PREFIX } from "./spaces/fake/tokens.ts";
 export type {
   AddRoomInit,

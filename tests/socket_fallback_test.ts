@@ -46,7 +46,7 @@ Deno.test("socket: a socket that never becomes ready makes the space poll", asyn
   await f.logged(/polling instead/);
   assert.match(
     fellBack(f.logs)[0],
-    /not ready within 1000 ms, 2 times in a row/,
+    /not ready within 1000 ms', 2 times in a row/,
   );
   assert.equal(f.ears.size, 0);
 });

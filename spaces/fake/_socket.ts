@@ -7,7 +7,7 @@
  */
 
 import type { FakeEvent, State, WebhookRecord } from "./_state.ts";
-import { activityOf, type FakeEnvelope } from "./_socket_activity.ts";
+import { activityOf } from "./_socket_activity.ts";
 import {
   type DeviceRecord,
   type DeviceRules,
@@ -16,35 +16,13 @@ import {
   U2C_PATH,
 } from "./_socket_devices.ts";
 import { webhookMatches } from "./_webhook_match.ts";
+import type {
+  FakeDevice,
+  FakeEnvelope,
+  FakeSocketRequest,
+  FakeWebexSocket,
+} from "./_socket_types.ts";
 import type { PersonRef } from "./types.ts";
-
-export type { FakeEnvelope } from "./_socket_activity.ts";
-
-/** A device registered on the fake, as a test sees it. */
-export interface FakeDevice {
-  /** The device's uuid. */
-  id: string;
-  /** Its URL: `PUT` refreshes it, `DELETE` deletes it. */
-  url: string;
-  /** Where its socket opens. */
-  webSocketUrl: string;
-  /** The name it was registered with. */
-  name: string;
-  /** The person id of its owner. */
-  ownerId: string;
-  /** When it was registered (ISO 8601). */
-  creationTime: string;
-  /** Envelopes sent to it and not acknowledged yet. */
-  unacked: number;
-}
-
-/** A request to the catalog or the device service. */
-export interface FakeSocketRequest {
-  method: string;
-  /** The path, such as `/wdm/api/v1/devices`. */
-  path: string;
-  status: number;
-}
 
 interface Connection {
   socket: WebSocket;
@@ -55,26 +33,8 @@ interface Connection {
   closed: Promise<void>;
 }
 
-/**
- * The websocket side of `FakeWebex` (`webex.socket`): a region catalog at
- * {@linkcode FakeWebexSocket.u2cUrl}, a device service, and sockets that
- * want the authorization frame first, then say `mercury.buffer_state`,
- * answer pings, push a `conversation.activity` for every message, card
- * submission, deletion and membership change the device's owner may see,
- * and send again what was not acknowledged when a socket reconnects. Its
- * controls script the failures a client must survive.
- *
- * @example Close every socket as the real service does when idle
- * ```ts
- * import { FakeWebex } from "@shellbot/spaces/testing";
- *
- * await using webex = await FakeWebex.start();
- * console.log(webex.socket.u2cUrl.endsWith("/u2c/api/v1/catalog")); // true
- * webex.socket.closeAll(1000, "idle");
- * console.log(webex.socket.connections); // 0
- * ```
- */
-export class FakeWebexSocket {
+/** The fake's websocket, catalog and devices; see {@linkcode FakeWebexSocket}. */
+export class SocketHub implements FakeWebexSocket {
   /** Ids of the envelopes acknowledged, in order. */
   readonly acks: string[] = [];
   /** Every envelope sent, redeliveries included, in order. */
@@ -100,28 +60,21 @@ export class FakeWebexSocket {
   #sequence = 0;
   #waiters = new Set<() => void>();
 
-  /** @internal Made by `FakeWebex.start`. */
+  /** Made by `FakeWebex.start`. */
   constructor(state: State) {
     this.#state = state;
-    // Getters, so that the service reads the controls as they are now.
-    const self = this;
+    // Read at each request, so that the controls apply at once.
     const rules: DeviceRules = {
-      get catalogFailure() {
-        return self.#catalogFailure;
-      },
-      get deviceLimit() {
-        return self.deviceLimit;
-      },
-      get clusterId() {
-        return self.clusterId;
-      },
+      catalogFailure: () => this.#catalogFailure,
+      deviceLimit: () => this.deviceLimit,
+      clusterId: () => this.clusterId,
     };
     this.#service = new DeviceService(state, rules);
     this.#service.onForget = (uuid) => this.#closeDevice(uuid);
     state.listeners.add((event) => this.#onEvent(event));
   }
 
-  /** @internal Sets the origin once the fake listens. */
+  /** Sets the origin once the fake listens. */
   listen(origin: string): void {
     this.#origin = origin;
     this.#service.origin = origin;
@@ -237,7 +190,7 @@ export class FakeWebexSocket {
     });
   }
 
-  /** @internal Answers the socket's paths; `undefined` for the others. */
+  /** Answers the socket's paths; `undefined` for the others. */
   async handle(request: Request): Promise<Response | undefined> {
     const url = new URL(request.url);
     if (url.pathname.startsWith(`${MERCURY_PATH}/`)) {
@@ -255,7 +208,7 @@ export class FakeWebexSocket {
     return response;
   }
 
-  /** @internal Closes every socket and waits for them to end. */
+  /** Closes every socket and waits for them to end. */
   async close(): Promise<void> {
     const closing = [...this.#connections].map((connection) => {
       this.#close(connection, 1000, "done (forced)");

@@ -15,18 +15,6 @@ import { parseFakeWebexId } from "./ids.ts";
 /** The host of conversation URLs, named in the fake's catalog. */
 export const CONVERSATION_HOST = "conv-fake.wbx2.com";
 
-/** A Mercury envelope. */
-export interface FakeEnvelope {
-  id: string;
-  sequenceNumber: number;
-  timestamp: number;
-  trackingId: string;
-  data: {
-    eventType: string;
-    activity?: Record<string, unknown>;
-  };
-}
-
 const uuidOf = (id: unknown): string =>
   parseFakeWebexId(String(id ?? ""))?.uuid ?? "";
 

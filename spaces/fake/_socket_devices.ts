@@ -15,7 +15,8 @@ import {
   noContent,
 } from "./_http.ts";
 import type { PersonRecord, State } from "./_state.ts";
-import { CONVERSATION_HOST, type FakeEnvelope } from "./_socket_activity.ts";
+import { CONVERSATION_HOST } from "./_socket_activity.ts";
+import type { FakeEnvelope } from "./_socket_types.ts";
 
 /** A registered device. */
 export interface DeviceRecord {
@@ -36,11 +37,11 @@ export const MERCURY_PATH = "/mercury/api/v1/apps/wx2/registrations";
 /** The settings of the catalog and devices that tests may change. */
 export interface DeviceRules {
   /** A status for the catalog to fail with, or `false`. */
-  catalogFailure: number | false;
+  catalogFailure(): number | false;
   /** Devices a person may have before a registration is refused. */
-  deviceLimit: number;
+  deviceLimit(): number;
   /** The catalog entry of the conversation host, whose first parts name the cluster. */
-  clusterId: string;
+  clusterId(): string;
 }
 
 /** Answers the catalog and device endpoints. */
@@ -82,7 +83,7 @@ export class DeviceService {
     const mine = [...this.devices.values()].filter((device) =>
       device.ownerUuid === owner.uuid
     );
-    if (mine.length >= this.#rules.deviceLimit) {
+    if (mine.length >= this.#rules.deviceLimit()) {
       throw new HttpError(403, "User has excessive device registrations");
     }
     const device: DeviceRecord = {
@@ -137,8 +138,11 @@ export class DeviceService {
 
   #catalog(request: Request): Response {
     if (request.method !== "GET") throw new HttpError(405, "GET only.");
-    if (this.#rules.catalogFailure !== false) {
-      throw new HttpError(this.#rules.catalogFailure, "The catalog is down.");
+    if (this.#rules.catalogFailure() !== false) {
+      throw new HttpError(
+        this.#rules.catalogFailure() as number,
+        "The catalog is down.",
+      );
     }
     return json({
       serviceLinks: {
@@ -148,7 +152,7 @@ export class DeviceService {
       hostCatalog: {
         [CONVERSATION_HOST]: [{
           host: CONVERSATION_HOST,
-          id: `${this.#rules.clusterId}:conversation`,
+          id: `${this.#rules.clusterId()}:conversation`,
           priority: 5,
         }],
       },

@@ -12,7 +12,8 @@ import type { Internals } from "./_internals.ts";
 import { Router } from "./_router.ts";
 import { ROUTES } from "./_routes.ts";
 import * as simulation from "./_simulation.ts";
-import { FakeWebexSocket } from "./_socket.ts";
+import { SocketHub } from "./_socket.ts";
+import type { FakeWebexSocket } from "./_socket_types.ts";
 import { State } from "./_state.ts";
 import { FakeWebexActs } from "./fake_webex_acts.ts";
 import type {
@@ -70,11 +71,12 @@ export class FakeWebex extends FakeWebexActs implements AsyncDisposable {
   readonly bot: FakePerson;
   /** The websocket (Mercury), its catalog and devices, and their controls. */
   readonly socket: FakeWebexSocket;
+  #socket: SocketHub;
 
-  private constructor(internals: Internals, socket: FakeWebexSocket) {
+  private constructor(internals: Internals, socket: SocketHub) {
     super();
     bindInternals(this, internals);
-    this.socket = socket;
+    this.socket = this.#socket = socket;
     this.url = internals.state.apiUrl;
     this.bot = publicPerson(internals.bot);
   }
@@ -141,7 +143,7 @@ export class FakeWebex extends FakeWebexActs implements AsyncDisposable {
     });
     const faults = new Faults(options.seed ?? 1);
     const router = new Router(state, faults, ROUTES, readLimit);
-    const socket = new FakeWebexSocket(state);
+    const socket = new SocketHub(state);
     const server = Deno.serve(
       { hostname: "127.0.0.1", port: 0, signal: options.signal, onListen() {} },
       async (request) =>
@@ -339,7 +341,7 @@ export class FakeWebex extends FakeWebexActs implements AsyncDisposable {
   async close(): Promise<void> {
     const { deliveries, server } = internalsOf(this);
     await deliveries.close();
-    await this.socket.close();
+    await this.#socket.close();
     await server.shutdown();
   }
 

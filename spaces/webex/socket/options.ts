@@ -4,8 +4,6 @@
  * @module
  */
 
-import type { Backoff } from "../../retry.ts";
-
 /** Where Webex's region catalog (U2C) answers. */
 export const DEFAULT_U2C_URL = "https://u2c.wbx2.com/u2c/api/v1/catalog";
 
@@ -50,7 +48,12 @@ export interface WebexSocketOptions {
   /** Failed attempts in a row (never ready) before falling back to polling. @default 3 */
   maxFailures?: number;
   /** The backoff between two reconnects. @default { base: 1_000, max: 32_000 } */
-  backoff?: Backoff;
+  backoff?: {
+    /** Delay before the first retry, ms. */
+    base: number;
+    /** Largest delay, ms. */
+    max: number;
+  };
 }
 
 /** The options with their defaults. */
