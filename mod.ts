@@ -147,6 +147,7 @@ export {
 export {
   type RegisterOptions,
   type WebexCreateOptions,
+  type WebexSocketOptions,
   WebexSpace,
   type WebexSpaceOptions,
 } from "./spaces/webex/space.ts";

@@ -42,6 +42,12 @@ export { FakeWebex } from "./spaces/fake/fake_webex.ts";
 export type { FakeWebexActs } from "./spaces/fake/fake_webex_acts.ts";
 export type { FakeWebexViews } from "./spaces/fake/fake_webex_views.ts";
 export type { FakeWebexControls } from "./spaces/fake/fake_webex_controls.ts";
+export type {
+  FakeDevice,
+  FakeEnvelope,
+  FakeSocketRequest,
+  FakeWebexSocket,
+} from "./spaces/fake/_socket_types.ts";
 export { FAKE_TOKEN_PREFIX } from "./spaces/fake/tokens.ts";
 export type {
   AddRoomInit,

@@ -17,6 +17,7 @@ const BENCHMARKS: string[] = [
   "kv_throughput.ts",
   "attachments.ts",
   "toolkit_routing.ts",
+  "reply_latency.ts",
 ];
 
 /** Files written for `deno bench` rather than run as programs. */

@@ -12,6 +12,8 @@ import type { Internals } from "./_internals.ts";
 import { Router } from "./_router.ts";
 import { ROUTES } from "./_routes.ts";
 import * as simulation from "./_simulation.ts";
+import { SocketHub } from "./_socket.ts";
+import type { FakeWebexSocket } from "./_socket_types.ts";
 import { State } from "./_state.ts";
 import { FakeWebexActs } from "./fake_webex_acts.ts";
 import type {
@@ -67,10 +69,14 @@ export class FakeWebex extends FakeWebexActs implements AsyncDisposable {
   readonly url: string;
   /** The bot; `bot.token` is the bot token. */
   readonly bot: FakePerson;
+  /** The websocket (Mercury), its catalog and devices, and their controls. */
+  readonly socket: FakeWebexSocket;
+  #socket: SocketHub;
 
-  private constructor(internals: Internals) {
+  private constructor(internals: Internals, socket: SocketHub) {
     super();
     bindInternals(this, internals);
+    this.socket = this.#socket = socket;
     this.url = internals.state.apiUrl;
     this.bot = publicPerson(internals.bot);
   }
@@ -137,11 +143,14 @@ export class FakeWebex extends FakeWebexActs implements AsyncDisposable {
     });
     const faults = new Faults(options.seed ?? 1);
     const router = new Router(state, faults, ROUTES, readLimit);
+    const socket = new SocketHub(state);
     const server = Deno.serve(
       { hostname: "127.0.0.1", port: 0, signal: options.signal, onListen() {} },
-      (request) => router.handle(request),
+      async (request) =>
+        await socket.handle(request) ?? await router.handle(request),
     );
     state.apiUrl = `http://127.0.0.1:${server.addr.port}/v1`;
+    socket.listen(`http://127.0.0.1:${server.addr.port}`);
     const deliveries = new Deliveries(state, {
       inactiveAfter,
       timeout,
@@ -152,7 +161,7 @@ export class FakeWebex extends FakeWebexActs implements AsyncDisposable {
       once: true,
     });
     return Promise.resolve(
-      new FakeWebex({ state, faults, router, server, deliveries, bot }),
+      new FakeWebex({ state, faults, router, server, deliveries, bot }, socket),
     );
   }
 
@@ -332,6 +341,7 @@ export class FakeWebex extends FakeWebexActs implements AsyncDisposable {
   async close(): Promise<void> {
     const { deliveries, server } = internalsOf(this);
     await deliveries.close();
+    await this.#socket.close();
     await server.shutdown();
   }
 

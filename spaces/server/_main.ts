@@ -14,6 +14,10 @@ Options:
   --port <port>        port to listen on (default SERVER_PORT, else 8080)
   --hostname <host>    interface to listen on (default 0.0.0.0)
   --purge <all|own>    earlier webhooks to remove: all of the token's, or shellbot-* only
+  --events <mode>      how events arrive: webhook (needs SERVER_URL), polling, or
+                       websocket (real time without a public URL; undocumented
+                       by Webex, falls back to polling). Default SPACE_EVENTS,
+                       else webhook with SERVER_URL, else polling
   --kv <path>          share the work with other instances through Deno KV: a
                        SQLite file, or :deploy for Deno Deploy's KV (default
                        DENO_KV_PATH; without it, one process in memory)
@@ -38,6 +42,7 @@ export async function main(args: string[]): Promise<number> {
         hostname: { type: "string" },
         purge: { type: "string" },
         kv: { type: "string" },
+        events: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }).values;
@@ -57,6 +62,15 @@ export async function main(args: string[]): Promise<number> {
     console.error(`--purge takes 'all' or 'own', not '${flags.purge}'`);
     return 2;
   }
+  if (
+    flags.events !== undefined &&
+    !["webhook", "polling", "websocket"].includes(flags.events)
+  ) {
+    console.error(
+      `--events takes 'webhook', 'polling' or 'websocket', not '${flags.events}'`,
+    );
+    return 2;
+  }
   if (flags.port !== undefined && !/^\d+$/.test(flags.port)) {
     console.error(`--port takes a number, not '${flags.port}'`);
     return 2;
@@ -74,6 +88,9 @@ export async function main(args: string[]): Promise<number> {
       port: flags.port === undefined ? undefined : Number(flags.port),
       purge: flags.purge as "all" | "own" | undefined,
       kv: flags.kv,
+      settings: flags.events === undefined
+        ? undefined
+        : { "space.events": flags.events },
     });
   } catch (error) {
     if (error instanceof Deno.errors.AddrInUse) {

@@ -23,7 +23,7 @@ export interface PrepareBotOptions {
 
 /** How events reach a prepared bot, once it receives them. */
 export interface Receiving {
-  mode: "webhook" | "polling";
+  mode: "webhook" | "polling" | "websocket";
   stop(): Promise<void>;
 }
 
@@ -84,9 +84,19 @@ export async function prepareBot(
     space,
     async receive() {
       const publicUrl = context.get<string | undefined>("server.url");
+      const events = context.get<"webhook" | "polling" | "websocket">(
+        "space.events",
+        publicUrl ? "webhook" : "polling",
+      );
+      if (events !== "webhook") {
+        const running = await space.start();
+        return { mode: events, stop: () => running!.stop() };
+      }
       if (!publicUrl) {
-        const polling = await space.start();
-        return { mode: "polling" as const, stop: () => polling!.stop() };
+        throw new ConfigurationError(
+          "'space.events' is webhook, which needs a public URL: set 'server.url' or SERVER_URL",
+          { key: "server.url" },
+        );
       }
       const hookUrl = publicUrl.replace(/\/+$/, "") +
         context.get<string>("server.hook", "/hook");

@@ -49,7 +49,7 @@ export interface RunningServer {
   /** Where the server listens, such as `http://127.0.0.1:8080`. */
   address: string;
   /** How events arrive. */
-  mode: "webhook" | "polling";
+  mode: "webhook" | "polling" | "websocket";
   /**
    * Deregisters webhooks (unless they are shared through KV), stops polling
    * and the server, and lets the bot finish.

@@ -19,11 +19,14 @@ import { messageOf } from "../_objects.ts";
 import { getMe } from "./api/people.ts";
 import type { CallOptions } from "./api/types.ts";
 import { WebexClient } from "./client.ts";
-import type { InboundDeps } from "./_inbound.ts";
+import type { WebexDelivery } from "./delivery.ts";
+import { type InboundDeps, processDelivery } from "./_inbound.ts";
 import { attachmentNamer } from "./_pipeline.ts";
 import { Poller } from "./_polling.ts";
 import { AUDIT_HOOKS, BOT_HOOKS, WebhookRegistry } from "./_webhooks.ts";
 import type { RegisterOptions, WebexSpaceOptions } from "./space_options.ts";
+import { runSocket } from "./socket/_runner.ts";
+import { DEFAULT_U2C_URL } from "./socket/options.ts";
 
 /** The members of the space that a connection uses. */
 export interface ConnectionHost {
@@ -31,6 +34,7 @@ export interface ConnectionHost {
   readonly logger: Logger;
   readonly ears: EventSink<SpaceEvent>;
   readonly fan: EventSink<SpaceEvent>;
+  readonly isSwitchedOn: boolean;
   check(): void;
   connect(options?: CallOptions): Promise<void>;
   pull(options?: CallOptions): Promise<void>;
@@ -121,6 +125,41 @@ export class WebexConnection {
       ...deps,
       isBot: this.#host.context.get("bot.type", "bot") === "bot",
     }, options.signal);
+  }
+
+  /**
+   * Polls with `poll`, or with `space.events` "websocket" listens on the
+   * Webex websocket, polling only while the socket is unavailable.
+   */
+  async run(
+    poll: (signal: AbortSignal | undefined) => Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const { context, logger } = this.#host;
+    if (this.client && context.get("space.events") !== "websocket") {
+      return await poll(signal);
+    }
+    await this.inbound({ signal });
+    await runSocket(
+      {
+        client: this.client,
+        token: context.get<string>("space.token"),
+        u2cUrl: this.#options.socket?.u2cUrl ??
+          context.get<string>("space.u2c_url", DEFAULT_U2C_URL),
+        botId: context.get<string | undefined>("bot.id"),
+        logger,
+        isSwitchedOn: () => this.#host.isSwitchedOn,
+        accept: async (delivery: WebexDelivery) => {
+          const deps = await this.inbound();
+          if (deps.inbox) await deps.inbox.put(delivery);
+          else await processDelivery(deps, delivery);
+        },
+        pull: (signal) => this.#host.pull({ signal }),
+        poll: (signal) => poll(signal),
+      },
+      this.#options.socket,
+      signal,
+    );
   }
 
   /** Syncs the webhooks of both tokens, then catches up with one pull. */

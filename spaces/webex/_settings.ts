@@ -53,6 +53,7 @@ export function checkWebexSettings(
   checkWithFallbacks(context, "space.api_url", ["WEBEX_API_URL"]);
   context.check("space.api_url", { default: DEFAULT_API_URL });
   context.check("space.team", { filter: true });
+  checkEvents(context);
   context.check("space.participants", {
     filter: true,
     default: "$CHANNEL_DEFAULT_PARTICIPANTS",
@@ -74,4 +75,24 @@ function checkWithFallbacks(
     if (context.get(key) !== undefined) return;
     context.check(key, { filter: true, default: `$${variable}` });
   }
+}
+
+/** How events arrive; `space.events`, else `SPACE_EVENTS`. */
+export const EVENT_MODES = ["webhook", "polling", "websocket"] as const;
+
+function checkEvents(context: Context): void {
+  checkWithFallbacks(context, "space.events", ["SPACE_EVENTS"]);
+  const events = context.get<unknown>("space.events");
+  if (
+    events !== undefined &&
+    !(EVENT_MODES as readonly unknown[]).includes(events)
+  ) {
+    throw new ConfigurationError(
+      `Invalid setting 'space.events' (or SPACE_EVENTS): use one of ${
+        EVENT_MODES.join(", ")
+      }`,
+      { key: "space.events" },
+    );
+  }
+  context.check("space.u2c_url", { filter: true });
 }

@@ -350,6 +350,12 @@ export class WebexSpace extends Space {
     return await processDelivery(await this.#connection.inbound(), delivery);
   }
 
+  /** Polls; with `space.events` "websocket", listens on the Webex websocket. */
+  override async run(options: SignalOptions = {}): Promise<void> {
+    const poll = (signal?: AbortSignal) => super.run({ signal });
+    await this.#connection.run(poll, options.signal);
+  }
+
   /** Fetches the messages that are new since the previous pull. */
   override async pull(options: SignalOptions = {}): Promise<void> {
     await this.#connection.pull(options);

@@ -9,6 +9,9 @@ import type { DedupeStore } from "../dedupe.ts";
 import type { EventSink } from "../queue.ts";
 import type { WebexClientOptions } from "./client.ts";
 import type { WebexDelivery } from "./delivery.ts";
+import type { WebexSocketOptions } from "./socket/options.ts";
+
+export type { WebexSocketOptions } from "./socket/options.ts";
 
 /** Options of {@linkcode WebexSpace}. */
 export interface WebexSpaceOptions extends SpaceOptions {
@@ -38,6 +41,11 @@ export interface WebexSpaceOptions extends SpaceOptions {
   inbox?: EventSink<WebexDelivery>;
   /** Remembers handled events, shared by webhooks and polling. @default a MemoryDedupeStore */
   dedupe?: DedupeStore;
+  /**
+   * Timers and catalog of the websocket mode (`space.events: "websocket"`).
+   * @default the defaults of {@linkcode WebexSocketOptions}
+   */
+  socket?: WebexSocketOptions;
 }
 
 /** Options of {@linkcode WebexSpace.register}. */

@@ -37,7 +37,7 @@ export interface Playground extends AsyncDisposable {
   /** The group room the bot is in, with Alice and Bob. */
   roomId: string;
   /** How the bot hears events. */
-  mode: "webhook" | "polling";
+  mode: "webhook" | "polling" | "websocket";
   /** Stops the bot, the page and the fake. */
   stop(): Promise<void>;
 }
