@@ -1,8 +1,14 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
-import { EventQueue, type Message, type SpaceEvent } from "../mod.ts";
+import {
+  Context,
+  EventQueue,
+  type Message,
+  type SpaceEvent,
+  WebexSpace,
+} from "../mod.ts";
 import { createHookApp } from "../server.ts";
-import exampleApp from "../examples/hono_app.ts";
+import { myApp } from "../examples/hono_app.ts";
 import { deliveryRequest, messageDelivery, webexFixture } from "./_webex.ts";
 
 const SECRET = "test-secret-hook-app";
@@ -94,6 +100,12 @@ Deno.test("createHookApp alone is the app server.ts serves: health, JSON 404, ho
 });
 
 Deno.test("examples/hono_app.ts mounts the bot under /bot beside its own routes", async () => {
+  const exampleApp = myApp(
+    new WebexSpace({
+      context: new Context({ space: { room: "Ops" } }),
+      token: "not used",
+    }),
+  );
   const health = await exampleApp.request("/bot/health");
   assert.deepEqual(await health.json(), { status: "ok" });
   const home = await exampleApp.request("/");
