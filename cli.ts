@@ -50,7 +50,7 @@ Options:
  *
  * @example Print the usage
  * ```ts
- * import { main } from "./cli.ts";
+ * import { main } from "@shellbot/spaces/cli";
  *
  * const code = await main(["--help"]);
  * console.log(code); // 0

@@ -30,7 +30,7 @@ import { tryMain } from "./spaces/server/try/try_main.ts";
  *
  * @example Print the usage and the commands
  * ```ts
- * import { main } from "./try.ts";
+ * import { main } from "@shellbot/spaces/try";
  *
  * const code = await main(["--help"]);
  * console.log(code); // 0

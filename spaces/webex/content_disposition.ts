@@ -30,16 +30,6 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  * Garbage gives no file name; it never throws. The name is returned as sent:
  * strip directories before using it as a path (see `sanitiseFileName`).
  *
- * @example Reading the name a download offers
- * ```ts
- * import { parseContentDisposition } from "./content_disposition.ts";
- *
- * const { filename } = parseContentDisposition(
- *   `attachment; filename*=UTF-8''na%C3%AFve.txt`,
- * );
- * console.log(filename); // "naïve.txt"
- * ```
- *
  * @param header The header value, or `null` when the response has none.
  * @returns The type in lower case, and the file name when there is one.
  */
