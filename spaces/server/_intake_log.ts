@@ -30,13 +30,19 @@ export class RefusalLog {
     readonly logger: Logger,
     readonly interval: number,
     readonly details: Partial<Record<RefusalReason, string>> = {},
+    readonly now: () => number = Date.now,
   ) {}
+
+  /** Whether counts wait for the end of the interval to be logged. */
+  get pending(): boolean {
+    return this.#timer !== undefined;
+  }
 
   /** Counts one refusal, and logs now when nothing was logged lately. */
   count(reason: RefusalReason): void {
-    if (this.#counts.size === 0) this.#since = Date.now();
+    if (this.#counts.size === 0) this.#since = this.now();
     this.#counts.set(reason, (this.#counts.get(reason) ?? 0) + 1);
-    const now = Date.now();
+    const now = this.now();
     if (now >= this.#quietUntil) {
       this.flush();
     } else if (this.#timer === undefined) {
@@ -53,6 +59,9 @@ export class RefusalLog {
 
   /** Logs the counts, if any, and starts a quiet interval. */
   flush(): void {
+    // A late timer must not log a second line for the same interval.
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
     if (this.#counts.size === 0) return;
     const parts: string[] = [];
     let total = 0;
@@ -62,7 +71,7 @@ export class RefusalLog {
       parts.push(`${count} ${reason}${detail ? ` (${detail})` : ""}`);
     }
     this.#counts.clear();
-    const seconds = ((Date.now() - this.#since) / 1000).toFixed(1);
+    const seconds = ((this.now() - this.#since) / 1000).toFixed(1);
     const what = total === 1
       ? "a webhook delivery"
       : `${total} webhook deliveries`;
@@ -73,6 +82,6 @@ export class RefusalLog {
         this.interval / 1000
       } s`,
     );
-    this.#quietUntil = Date.now() + this.interval;
+    this.#quietUntil = this.now() + this.interval;
   }
 }
