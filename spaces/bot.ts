@@ -79,10 +79,17 @@ function asHandler(
   );
 }
 
+// Only the schemes a module can be imported from make a URL; anything else
+// is a path, so `a:b.ts` (a colon in a file name) or `C:\bot.ts` is a file.
+const MODULE_URL = /^(?:file|https?|data|jsr|npm|node|blob):/i;
+
 /**
  * Loads a bot module and returns its default export.
  *
- * @param specifier A path (relative to the working directory) or a URL.
+ * @param specifier A path (relative to the working directory), or a URL
+ * with a scheme a module can have: `file:`, `http:`, `https:`, `data:`,
+ * `jsr:`, `npm:`, `node:` or `blob:`. Anything else is a path, even with a
+ * colon in it.
  * @returns The handler.
  * @throws {SpacesError} When the module cannot be loaded or its default
  * export is not a function.
@@ -96,12 +103,11 @@ function asHandler(
  * ```
  */
 export async function loadBot(specifier: string): Promise<BotHandler> {
-  const url =
-    /^[a-z][a-z0-9+.-]*:/i.test(specifier) && !/^[a-z]:[\\/]/i.test(specifier)
-      ? specifier
-      // pathToFileURL escapes '#', '?' and '%', which a URL built by hand
-      // would read as a fragment, a query or an escape.
-      : pathToFileURL(resolve(specifier)).href;
+  const url = MODULE_URL.test(specifier)
+    ? specifier
+    // pathToFileURL escapes '#', '?' and '%', which a URL built by hand
+    // would read as a fragment, a query or an escape.
+    : pathToFileURL(resolve(specifier)).href;
   let module: Record<string, unknown>;
   try {
     module = await import(url);

@@ -114,7 +114,7 @@ export class LocalSpace extends Space {
    */
   constructor(options: LocalSpaceOptions = {}) {
     super(options);
-    this.#stdin = new StdinBatches(options.stdin);
+    this.#stdin = new StdinBatches(options.stdin, this.logger);
     this.#stdout = options.stdout;
     if (options.input !== undefined) this.push(options.input);
   }

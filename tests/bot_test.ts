@@ -146,3 +146,32 @@ Deno.test("loadBot finds a bot in a folder whose name has #, % or ?", async () =
     delete (globalThis as Record<string, unknown>).loadedFrom;
   }
 });
+
+Deno.test("loadBot reads a relative path with a colon as a path, not a URL scheme", async () => {
+  // Both live in the working directory so that the relative path starts
+  // with the name that has the colon: `a:…/bot:….ts` and `a:….ts`.
+  // Deno's temporary names refuse a colon, so the names are made here.
+  const dir = `a:${crypto.randomUUID()}`;
+  const file = `a:${crypto.randomUUID()}.ts`;
+  await Deno.mkdir(dir);
+  try {
+    const nested = joinPath(dir, "bot:1.ts");
+    for (const path of [file, nested]) {
+      await Deno.writeTextFile(
+        path,
+        `export default () => ${JSON.stringify(path)};`,
+      );
+      assert.match(path, /^a:/);
+      const bot = await loadBot(path);
+      assert.equal(
+        await bot(join, new LocalSpace({ input: [] })),
+        path as unknown as void,
+      );
+    }
+    // A scheme a module can have is still a URL.
+    await assert.rejects(() => loadBot("node:no-such-module"), SpacesError);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(file).catch(() => {});
+  }
+});

@@ -4,16 +4,28 @@
  * message a bot receives does), and marks it in `html` with
  * `<spark-mention data-object-id="...">Name</spark-mention>`. The name is
  * removed, with the whitespace after it, when that first mention is the
- * bot's; mentions of others stay.
+ * bot's; mentions of others stay. In `html` the mention may follow opening
+ * tags and blank space (`<p dir="auto">&nbsp;`): the tags stay, the blank
+ * space around the mention goes.
  *
  * @module
  */
 
 import { sameWebexId } from "./ids.ts";
 
-// The html of a message starts with its first element, often inside <p>.
-const LEADING_MENTION =
-  /^\s*(?:<p>\s*)?<spark-mention\b([^>]*)>([\s\S]*?)<\/spark-mention>\s*/i;
+// The mention may come after opening tags (`<p>`, `<p dir="auto">`,
+// `<div>`) and blank space, written as such or as an entity; the tags are
+// kept, the blank space before and after the mention goes. Each part starts
+// with its own character and a tag cannot hold `>`, so a match is unique and
+// a failing one costs one pass.
+const BLANK = String.raw`(?:\s|&nbsp;|&#160;|&#xa0;)`;
+const OPENING_TAG = String
+  .raw`<(?!spark-mention\b)[a-z][a-z0-9-]*(?:[\s/][^>]*)?>`;
+const LEADING_MENTION = new RegExp(
+  String.raw`^((?:${BLANK}|${OPENING_TAG})*)` +
+    String.raw`<spark-mention\b([^>]*)>([\s\S]*?)<\/spark-mention>${BLANK}*`,
+  "i",
+);
 const OBJECT_ID = /\bdata-object-id\s*=\s*(?:"([^"]*)"|'([^']*)')/i;
 const OBJECT_TYPE = /\bdata-object-type\s*=\s*(?:"([^"]*)"|'([^']*)')/i;
 
@@ -42,16 +54,16 @@ export function addressedText(
   if (!html || !botId) return unchanged;
   const match = LEADING_MENTION.exec(html);
   if (!match) return unchanged;
-  const attributes = match[1];
+  const attributes = match[2];
   const type = OBJECT_TYPE.exec(attributes);
   if (type && (type[1] ?? type[2]) !== "person") return unchanged;
   const id = OBJECT_ID.exec(attributes);
   const mentioned = id ? id[1] ?? id[2] : undefined;
   if (!mentioned || !sameWebexId(mentioned, botId)) return unchanged;
-  const name = decodeEntities(match[2].replace(/<[^>]*>/g, "")).trim();
+  const name = decodeEntities(match[3].replace(/<[^>]*>/g, "")).trim();
   const start = text.trimStart();
   if (!name || !start.startsWith(name)) return unchanged;
-  const opening = /^\s*<p>/i.test(html) ? "<p>" : "";
+  const opening = match[1].match(/<[^>]*>/g)?.join("") ?? "";
   return {
     text: start.slice(name.length).trimStart(),
     html: opening + html.slice(match[0].length),
