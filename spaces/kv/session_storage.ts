@@ -4,6 +4,7 @@
  * @module
  */
 
+import { serialize } from "node:v8";
 import { retryLocked } from "../_kv_retry.ts";
 import { abortableSleep } from "../_sleep.ts";
 import { SpacesError } from "../errors.ts";
@@ -28,6 +29,33 @@ export interface KvSessionStorageOptions {
   lease?: number;
 }
 
+/** The most bytes Deno KV takes for one value, serialised. */
+const _MAX_VALUE_BYTES = 65_536;
+
+/**
+ * Refuses a session Deno KV would refuse, before the commit, with an error
+ * that names the key and says what to do. `node:v8` serialises as Deno KV
+ * does, so the size is the one KV counts.
+ */
+function _checkStorable(key: string, value: unknown): void {
+  let size: number;
+  try {
+    size = serialize(value).byteLength;
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error))
+      .split("\n", 1)[0];
+    throw new SpacesError(
+      `The session '${key}' was not saved: ${reason}; keep to plain data (objects, arrays, strings, numbers, dates, maps, sets), no functions or class instances`,
+      { cause: error },
+    );
+  }
+  if (size > _MAX_VALUE_BYTES) {
+    throw new SpacesError(
+      `The session '${key}' was not saved: it takes ${size} bytes, over the ${_MAX_VALUE_BYTES} Deno KV takes for one value; keep sessions small, and keep big data elsewhere (a KV entry or a file of its own) with only its key in the session`,
+    );
+  }
+}
+
 interface Lease {
   token: string;
   until: number;
@@ -43,8 +71,15 @@ interface Lease {
  * events of one key are handled one after the other across instances, as
  * long as a handler ends within `lease`; when it does not, its save fails
  * with a `SpacesError` rather than overwrite a newer session. Leases use
- * the instances' clocks: keep them in sync (as servers are). A value is
- * at most 64 KiB (a limit of Deno KV).
+ * the instances' clocks: keep them in sync (as servers are).
+ *
+ * A session is at most 64 KiB once serialised (a limit of Deno KV: about
+ * 65,000 ASCII characters of text in all), and plain data only (no
+ * functions). `write` checks both before it saves, and refuses with a
+ * `SpacesError` that names the key and the size; the event then fails
+ * and nothing of it is saved. Keep sessions small (ids, counters, a short
+ * list), and keep big data in entries or files of its own, with its key
+ * in the session.
  *
  * @typeParam S The session data: what `structuredClone` copies.
  *
@@ -133,9 +168,12 @@ export class KvSessionStorage<S> implements SessionStorage<S>, AsyncDisposable {
    *
    * @param key The session key.
    * @param value The session.
-   * @throws {SpacesError} When the lease ran out and another instance took the key.
+   * @throws {SpacesError} When the value cannot be stored (a function in it,
+   * or over 64 KiB once serialised), naming the key and the size; or when
+   * the lease ran out and another instance took the key.
    */
   async write(key: string, value: S): Promise<void> {
+    _checkStorable(key, value);
     await this.#commit(key, (operation) =>
       operation.set(
         this.#data(key),

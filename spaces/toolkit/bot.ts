@@ -252,7 +252,8 @@ export class Bot<X extends object = {}> implements BotLike {
 
   /**
    * Handles one event: makes its context and runs the routes. Errors go to
-   * the handler of {@linkcode Bot.catch}, else to the log.
+   * the handler of {@linkcode Bot.catch}, else to the log, each once; those
+   * of a `next()` that a middleware did not await too.
    *
    * @param event The event.
    * @param space The space that heard it.
@@ -265,16 +266,29 @@ export class Bot<X extends object = {}> implements BotLike {
     options: BotContextOptions = {},
   ): Promise<void> {
     const ctx = new BotContext(event, space, options) as BotContext & X;
-    try {
-      await _dispatch(this.#steps, ctx, done);
-    } catch (error) {
-      if (this.#onError) return void await this.#onError(error, ctx);
-      space.logger.error(
-        `The bot failed on a ${event.type} event${
-          ctx.command ? ` (command '${ctx.command}')` : ""
-        }: ${firstLine(error)}`,
+    // An error the chain cannot throw (a forgotten `await next()`, or one
+    // that comes after the event was handled) has no caller to go to:
+    // when the handler of `catch` fails on it, the log says so.
+    const stray = (error: unknown) =>
+      void this.#fail(error, ctx).catch((again) =>
+        space.logger.error(
+          `The error handler of the bot failed: ${firstLine(again)}`,
+        )
       );
+    try {
+      await _dispatch(this.#steps, ctx, done, stray);
+    } catch (error) {
+      await this.#fail(error, ctx);
     }
+  }
+
+  async #fail(error: unknown, ctx: BotContext & X): Promise<void> {
+    if (this.#onError) return void await this.#onError(error, ctx);
+    ctx.space.logger.error(
+      `The bot failed on a ${ctx.event.type} event${
+        ctx.command ? ` (command '${ctx.command}')` : ""
+      }: ${firstLine(error)}`,
+    );
   }
 }
 

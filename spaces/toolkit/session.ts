@@ -5,6 +5,7 @@
  * @module
  */
 
+import { SpacesError } from "../errors.ts";
 import { KeyedLock } from "./_keyed_lock.ts";
 import type { Middleware } from "./compose.ts";
 import { _personOf, type BotContext } from "./context.ts";
@@ -31,7 +32,9 @@ export interface SessionFlavor<S> {
 
 /**
  * Where sessions are kept. Values are plain data (what `structuredClone`
- * copies), so that any storage can hold them.
+ * copies), so that any storage can hold them. {@linkcode session} hands
+ * handlers a copy of what `read` returns, so a storage may return what
+ * it keeps.
  *
  * @typeParam S The session data.
  *
@@ -84,9 +87,19 @@ export interface SessionOptions<S> {
 }
 
 /**
- * Middleware that gives handlers `ctx.session`: loaded before the rest of
- * the chain and saved after it (not saved when the chain throws; deleted
- * when set to `undefined`). Events of one key are handled one after the
+ * Middleware that gives handlers `ctx.session`: a copy of the stored
+ * session, loaded before the rest of the chain and saved after it (not
+ * saved when the chain throws, so changes made before the throw are lost;
+ * deleted when set to `undefined`).
+ *
+ * A session is plain data, what `structuredClone` copies: objects,
+ * arrays, strings, numbers, booleans, dates, maps, sets; no functions or
+ * class instances (they come back as plain objects). Keep it small: it is
+ * copied and saved on every event of its key, and `KvSessionStorage`
+ * refuses one over 64 KiB. Keep big data (files, long histories) elsewhere
+ * and its key in the session. A session that cannot be saved makes the
+ * event fail with a `SpacesError` that names the key (the reply the
+ * handler sent is not taken back). Events of one key are handled one after the
  * other, so two quick messages never overwrite each other's state: in this
  * process by a lock per key, and across processes when the storage can
  * lock (as `KvSessionStorage` does). Events of different keys run side by
@@ -129,7 +142,11 @@ export function session<S>(
       const release = await storage.lock?.(key, ctx.signal);
       try {
         const stored = await storage.read(key);
-        ctx.session = stored === undefined ? options.initial() : stored;
+        // A copy: what a handler changes before it throws must not reach
+        // a storage that hands out what it keeps (as memory does).
+        ctx.session = stored === undefined
+          ? options.initial()
+          : structuredClone(stored);
         await next();
         if (ctx.session === undefined) await storage.delete(key);
         else await storage.write(key, ctx.session);
@@ -177,7 +194,9 @@ export interface MemorySessionStorageOptions {
  * Sessions in this process's memory, bounded: past `maxEntries` the least
  * recently used session is forgotten. Lost on restart, and not shared by
  * the instances of a deployment (use `KvSessionStorage` from
- * `@shellbot/spaces/kv` for that). Values are kept as they are, not copied.
+ * `@shellbot/spaces/kv` for that). `write` keeps a copy of the value
+ * (`structuredClone`), so later changes to the value do not reach it, and
+ * a value that cannot be copied is refused as it would be by Deno KV.
  *
  * @typeParam S The session data.
  *
@@ -237,10 +256,22 @@ export class MemorySessionStorage<S> implements SessionStorage<S> {
    *
    * @param key The session key.
    * @param value The session.
+   * @throws {SpacesError} When the value cannot be copied (it holds a function, say).
    */
   write(key: string, value: S): void {
+    let copy: S;
+    try {
+      copy = structuredClone(value);
+    } catch (error) {
+      throw new SpacesError(
+        `The session '${key}' was not saved: ${
+          _firstLine(error)
+        }; keep to plain data (objects, arrays, strings, numbers, dates, maps, sets)`,
+        { cause: error },
+      );
+    }
     this.#entries.delete(key);
-    this.#entries.set(key, value);
+    this.#entries.set(key, copy);
     if (this.#entries.size > this.#max) {
       this.#entries.delete(this.#entries.keys().next().value!);
     }
@@ -254,4 +285,10 @@ export class MemorySessionStorage<S> implements SessionStorage<S> {
   delete(key: string): void {
     this.#entries.delete(key);
   }
+}
+
+/** The first line of an error's message, for a message of our own. */
+function _firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error))
+    .split("\n", 1)[0];
 }
