@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import type { BotHandler } from "../mod.ts";
 import { startPlayground } from "../playground.ts";
 import { Output } from "./_program.ts";
+import fileBot from "../examples/file_bot.ts";
 
 const WRITE = { "x-playground": "1" };
 
@@ -155,6 +156,44 @@ Deno.test("playground: writes need the page's header; a file is stored and serve
   });
   assert.equal(empty.status, 400);
   assert.match((await empty.json()).message, /Write something/);
+});
+
+Deno.test("playground: the file bot downloads a file attached on the page, through the proxy, on the wire", async () => {
+  const handled = Promise.withResolvers<void>();
+  const bot: BotHandler = async (event, space) => {
+    try {
+      await fileBot.handle(event, space);
+    } finally {
+      if (event.type === "message") handled.resolve();
+    }
+  };
+  await using playground = await startPlayground({ bot });
+  const [alice] = playground.people;
+  const sent = await post(`${playground.url}api/messages`, {
+    from: alice.id,
+    roomId: playground.roomId,
+    mention: "bot",
+    file: new File(["a,b\n1,2\n"], "data.csv", { type: "text/csv" }),
+  });
+  assert.equal(sent.status, 201);
+  await sent.body?.cancel();
+  await handled.promise;
+  const { webex } = playground;
+  const [mine, answer] = webex.messages(playground.roomId);
+  assert.equal(answer?.text, "Got data.csv (8 bytes)");
+
+  // The download went through the playground, so it is on the wire.
+  const wire = await (await fetch(`${playground.url}api/wire`)).json();
+  const calls = wire.map((entry: { method: string; path: string }) =>
+    `${entry.method} ${entry.path.replace(/contents\/[^/?]+/, "contents/ID")}`
+  );
+  assert.ok(calls.includes("GET /v1/contents/ID"), calls.join("\n"));
+  // What the bot reads names the playground, never the fake behind it.
+  const read = await fetch(`${playground.url}v1/messages/${mine.id}`, {
+    headers: { authorization: `Bearer ${webex.bot.token}` },
+  });
+  const { files } = await read.json();
+  assert.ok(files[0].startsWith(`${playground.url}v1/contents/`), files[0]);
 });
 
 Deno.test("playground: a direct room opens with its first message, only for its person; joins and leaves reach the bot", async () => {
