@@ -91,6 +91,69 @@ Deno.test("try.ts: piped lines give a transcript in order, and the demo bot answ
   );
 });
 
+Deno.test("try.ts: a card shows its inputs and buttons, /submit sends a real card action, a thread reply is marked", async () => {
+  const session = await startTry([]);
+  await session.type("card");
+  await session.type("/submit name=Ada");
+  await session.type("/submit Nope");
+  await session.end();
+  const status = await session.child.status;
+  await Promise.all([session.stdout.done, session.stderr.done]);
+  assert.equal(status.code, 0, session.stderr.text);
+  assert.equal(
+    session.stdout.text.split("\n").slice(1).join("\n"),
+    [
+      "> card",
+      "Shelly (Try room): What should I call you? (your client cannot show cards)",
+      "[card] inputs: name (text)",
+      "[card] buttons: Send; answer with /submit [button] name=value ...",
+      "> /submit name=Ada",
+      "Shelly (Try room): ↳ Nice to meet you, Ada!",
+      "> /submit Nope",
+      'try: No button "Nope" on the card: use one of "Send", then name=value pairs',
+      "",
+    ].join("\n"),
+  );
+});
+
+Deno.test("try.ts: /room confirms where you are, an unknown /command says it goes to the bot, local errors start with try:", async () => {
+  const session = await startTry([]);
+  await session.type("/room direct");
+  await session.type("/frobnicate now");
+  await session.type("/frobnicate again");
+  await session.type("/file ./no-such-file.txt");
+  await session.type("/room group");
+  await session.end();
+  const status = await session.child.status;
+  await Promise.all([session.stdout.done, session.stderr.done]);
+  assert.equal(status.code, 0, session.stderr.text);
+  // The first line in a direct room opens it: the bot may hear its own join.
+  const lines = session.stdout.text.split("\n").slice(1).filter((line) =>
+    !line.includes("Received a join: Shelly joined")
+  );
+  assert.deepEqual(lines.slice(0, 2), [
+    "> /room direct",
+    "(now in the direct room with Shelly)",
+  ]);
+  // Said once per command: a bot's own /command is not a mistake.
+  assert.deepEqual(lines.slice(2, 5), [
+    "> /frobnicate now",
+    "try: /frobnicate is not a command of try: sent to the bot as text",
+    "Shelly (direct): Received a message: \"/frobnicate now\" (try 'help')",
+  ]);
+  assert.deepEqual(lines.slice(5, 7), [
+    "> /frobnicate again",
+    "Shelly (direct): Received a message: \"/frobnicate again\" (try 'help')",
+  ]);
+  assert.equal(lines[7], "> /file ./no-such-file.txt");
+  assert.match(lines[8], /^try: .*no-such-file\.txt/);
+  assert.deepEqual(lines.slice(9), [
+    "> /room group",
+    "(now in the group room 'Try room': your lines mention Shelly)",
+    "",
+  ]);
+});
+
 Deno.test("try.ts: Ctrl-C aborts the signal of a busy bot and exits 0", async () => {
   const dir = await Deno.makeTempDir({ prefix: "shellbot-try-" });
   await Deno.writeTextFile(

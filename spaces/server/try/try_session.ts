@@ -59,6 +59,11 @@ export interface TrySession {
     where: TryRoom,
     file?: { name: string; bytes: Uint8Array },
   ): Promise<void>;
+  /**
+   * Submits the card of a message as you, as a Webex client does on a
+   * button; resolves once the bot has handled the action.
+   */
+  submit(messageId: string, inputs: Record<string, unknown>): Promise<void>;
   /** Someone joins the group room; resolves once the bot has handled it. */
   join(email: string): Promise<void>;
   /** Someone leaves the group room; resolves once the bot has handled it. */
@@ -139,6 +144,10 @@ export async function startTrySession(
           ? { from: you, roomId: room.id, text, mentions: [webex.bot], file }
           : { from: you, toPersonEmail: webex.bot.emails[0], text, file },
       );
+      await quiet();
+    },
+    async submit(messageId, inputs) {
+      webex.simulateAction({ from: you, messageId, inputs });
       await quiet();
     },
     async join(person) {
