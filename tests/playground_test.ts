@@ -103,6 +103,7 @@ Deno.test("playground: page and assets are served, the card renderer from npm in
       ["cards.js", /javascript/],
       ["dom.js", /javascript/],
       ["messages.js", /javascript/],
+      ["markdown.js", /javascript/],
       ["app.css", /text\/css/],
       ["vendor/adaptivecards.js", /javascript/],
     ] as const
@@ -113,6 +114,10 @@ Deno.test("playground: page and assets are served, the card renderer from npm in
     const text = await asset.text();
     if (path.startsWith("vendor/")) assert.match(text, /AdaptiveCard/);
   }
+  // Browsers ask for an icon on every load: not a 404 in their console.
+  const icon = await fetch(`${playground.url}favicon.ico`);
+  assert.ok(icon.ok, `favicon.ico answered ${icon.status}`);
+  await icon.body?.cancel();
 });
 
 Deno.test("playground: writes need the page's header; a file is stored and served with its name", async () => {
