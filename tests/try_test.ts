@@ -154,6 +154,37 @@ Deno.test("try.ts: /room confirms where you are, an unknown /command says it goe
   ]);
 });
 
+for (const events of ["websocket", "polling"]) {
+  Deno.test(`try.ts --events ${events}: the bot hears without webhooks, a line at a time`, async () => {
+    const session = await startTry(["--events", events]);
+    await session.type("hello");
+    await session.type("card");
+    await session.type("/submit name=Ada");
+    await session.type("echo bye");
+    await session.end();
+    const status = await session.child.status;
+    await Promise.all([session.stdout.done, session.stderr.done]);
+    assert.equal(status.code, 0, session.stderr.text);
+    const [banner, ...lines] = session.stdout.text.split("\n");
+    assert.match(banner, new RegExp(`the bot hears by ${events}`));
+    // Polling hears messages only: no card action.
+    const submitted = events === "websocket"
+      ? ["Shelly (Try room): ↳ Nice to meet you, Ada!"]
+      : [];
+    assert.deepEqual(lines.filter((line) => !line.startsWith("[card]")), [
+      "> hello",
+      "Shelly (Try room): Hello!",
+      "> card",
+      "Shelly (Try room): What should I call you? (your client cannot show cards)",
+      "> /submit name=Ada",
+      ...submitted,
+      "> echo bye",
+      "Shelly (Try room): bye",
+      "",
+    ]);
+  });
+}
+
 Deno.test("try.ts: Ctrl-C aborts the signal of a busy bot and exits 0", async () => {
   const dir = await Deno.makeTempDir({ prefix: "shellbot-try-" });
   await Deno.writeTextFile(
@@ -188,4 +219,23 @@ Deno.test("try.ts refuses a bad flag with exit code 2 and the usage", async () =
   assert.equal(status.code, 2);
   assert.match(session.stderr.text, /Unknown option '--nope'/);
   assert.match(session.stderr.text, /Usage:/);
+});
+
+Deno.test("try.ts --help names the program as a user runs it, the demo bot's commands, and the ways to hear events", async () => {
+  const help = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-env", "--allow-net", TRY, "--help"],
+    env: { NO_COLOR: "1" },
+  }).output();
+  const text = new TextDecoder().decode(help.stdout);
+  assert.equal(help.code, 0);
+  assert.match(text, /deno run -A jsr:@shellbot\/spaces\/try \[options\]/);
+  assert.match(text, /help, hello, echo <text> and card/);
+  assert.match(text, /webhook .*websocket, or polling/s);
+  assert.match(text, /\/submit \[button\] name=value/);
+
+  const bad = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-env", TRY, "--events", "pigeon"],
+  }).output();
+  assert.equal(bad.code, 2);
+  assert.match(new TextDecoder().decode(bad.stderr), /--events takes/);
 });

@@ -20,16 +20,19 @@ import {
   type TrySession,
 } from "./try_session.ts";
 
-const USAGE =
-  `Usage: deno run --allow-read --allow-env --allow-net try.ts [options]
+const USAGE = `Usage: deno run -A jsr:@shellbot/spaces/try [options]
+       (in a clone of the repository: deno task try [options])
 
 Try a bot on a fake Webex: the bot runs behind the real webhook server, and
 you talk to it as a Webex user. Lines come from stdin.
 
 Options:
-  --bot <module>    a module whose default export is the bot
-                    (without it, a demo bot answers help, hello and echo)
+  --bot <module>    a module whose default export is the bot (without it,
+                    a demo bot answers help, hello, echo <text> and card)
   --room <title>    title of the group room (default "Try room")
+  --events <how>    how the bot hears events: webhook (signed deliveries to
+                    its hook route, the default), websocket, or polling
+                    (messages only)
   -h, --help        show this help
 `;
 
@@ -60,6 +63,7 @@ export async function tryMain(args: string[]): Promise<number> {
       options: {
         bot: { type: "string" },
         room: { type: "string" },
+        events: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }).values;
@@ -70,6 +74,16 @@ export async function tryMain(args: string[]): Promise<number> {
   if (flags.help) {
     console.log(`${USAGE}\n${COMMANDS}`);
     return 0;
+  }
+  const events = flags.events === "webhooks" ? "webhook" : flags.events;
+  if (
+    events !== undefined && events !== "webhook" && events !== "polling" &&
+    events !== "websocket"
+  ) {
+    console.error(
+      `--events takes 'webhook', 'websocket' or 'polling', not '${events}'`,
+    );
+    return 2;
   }
   let bot: BotHandler | BotLike = demoBot;
   if (flags.bot !== undefined) {
@@ -83,7 +97,12 @@ export async function tryMain(args: string[]): Promise<number> {
 
   let session: TrySession;
   try {
-    session = await startTrySession({ bot, room: flags.room, onPost: show });
+    session = await startTrySession({
+      bot,
+      room: flags.room,
+      events,
+      onPost: show,
+    });
   } catch (error) {
     console.error(`Could not start the fake Webex: ${messageOf(error)}`);
     return 1;
@@ -99,7 +118,11 @@ export async function tryMain(args: string[]): Promise<number> {
   console.log(
     `${botName} is in the room '${session.room.title}' of a fake Webex; you are ${session.you.displayName} <${
       session.you.emails[0]
-    }>. /help lists the commands.`,
+    }>${
+      session.server.mode === "webhook"
+        ? ""
+        : `; the bot hears by ${session.server.mode}`
+    }. /help lists the commands.`,
   );
   const interrupted = Promise.withResolvers<"interrupted">();
   const onInterrupt = () => {

@@ -12,7 +12,12 @@ import type { Space } from "../../base.ts";
 import { type RunningServer, startServer } from "../start_server.ts";
 import { FakeWebex } from "../../../testing.ts";
 import type { FakeMessage, FakePerson } from "../../../testing.ts";
+import { WebexSpace } from "../../webex/space.ts";
 import { frontDoor } from "./_front_door.ts";
+
+const FAKE_PULL_INTERVAL = 1;
+// How long a line waits for the bot to hear it, without webhooks.
+const UNHEARD_MS = 5_000;
 
 /** Options of {@linkcode startTrySession}. */
 export interface TrySessionOptions {
@@ -22,6 +27,12 @@ export interface TrySessionOptions {
   room?: string;
   /** The person you play. @default you@example.com, "You" */
   you?: { email: string; displayName?: string };
+  /**
+   * How the bot hears events: signed webhooks into its hook route, the
+   * Webex websocket, or polling (which hears messages only).
+   * @default "webhook"
+   */
+  events?: TryEvents;
   /** Called with each message the bot posts, edits or deletes, in order. */
   onPost?: (post: TryPost) => void;
 }
@@ -35,6 +46,9 @@ export interface TryPost {
   /** The message as Webex answered the bot (absent for a deletion). */
   message?: FakeMessage;
 }
+
+/** How the bot hears events in a try session. */
+export type TryEvents = "webhook" | "polling" | "websocket";
 
 /** Where a line goes: the group room (with a mention) or the direct room. */
 export type TryRoom = "group" | "direct";
@@ -74,7 +88,8 @@ export interface TrySession {
 
 /**
  * Starts a `FakeWebex`, runs the bot behind `startServer` on 127.0.0.1
- * with signed webhooks into its hook route, and makes the group room.
+ * with signed webhooks into its hook route (or on the fake's websocket, or
+ * polling it), and makes the group room.
  */
 export async function startTrySession(
   options: TrySessionOptions,
@@ -89,6 +104,11 @@ export async function startTrySession(
   const rooms = new Map<string, string>();
   const tracker = new BotTracker(options.bot);
   const door = frontDoor();
+  const events = options.events ?? "webhook";
+  const pullInterval = WebexSpace.PULL_INTERVAL;
+  // Polling a fake costs nothing: a second between pulls keeps it lively.
+  if (events === "polling") WebexSpace.PULL_INTERVAL = FAKE_PULL_INTERVAL;
+  const restore = () => WebexSpace.PULL_INTERVAL = pullInterval;
   let server: RunningServer;
   try {
     server = await startServer({
@@ -100,8 +120,10 @@ export async function startTrySession(
           token: webex.bot.token,
           api_url: webex.url,
           webhook_secret: crypto.randomUUID(),
+          events,
+          ...(events === "websocket" ? { u2c_url: webex.socket.u2cUrl } : {}),
         },
-        server: { url: door.url },
+        server: events === "webhook" ? { url: door.url } : {},
       },
       // The try runs on its own: no setting from the user's environment.
       env: () => undefined,
@@ -113,17 +135,32 @@ export async function startTrySession(
       ),
     });
   } catch (error) {
+    restore();
     await door.close();
     await webex.close();
     throw error;
   }
   door.forwardTo(server.address);
+  // Without webhooks, what is posted before the bot listens is not news to
+  // it: wait until it does (a bounded wait; it falls back to polling).
+  if (events === "websocket") {
+    await bounded(webex.socket.waitFor(() => webex.socket.connections > 0));
+  }
+  // The first pull only marks where the news start.
+  if (events === "polling") await server.space.pull();
   const room = webex.rooms().find((room) =>
     room.title === title && room.type === "group"
   )!;
   rooms.set(room.id, title);
 
-  const quiet = async () => {
+  const quiet = async (eventId: string, message = false) => {
+    // Without webhooks the fake cannot tell when the bot has the event:
+    // wait until the bot heard it, or a while for one it does not hear
+    // (polling hears messages only).
+    // Polling hears messages only.
+    if (events === "websocket" || (events === "polling" && message)) {
+      await bounded(tracker.heard(eventId));
+    }
     // Deliveries are answered once the event is queued for the bot; then
     // wait until the bot is done with it (and with what that caused).
     for (;;) {
@@ -139,29 +176,29 @@ export async function startTrySession(
     you,
     room: { id: room.id, title },
     async say(text, where, file) {
-      webex.simulateMessage(
+      const message = webex.simulateMessage(
         where === "group"
           ? { from: you, roomId: room.id, text, mentions: [webex.bot], file }
           : { from: you, toPersonEmail: webex.bot.emails[0], text, file },
       );
-      await quiet();
+      await quiet(message.id, true);
     },
     async submit(messageId, inputs) {
-      webex.simulateAction({ from: you, messageId, inputs });
-      await quiet();
+      await quiet(webex.simulateAction({ from: you, messageId, inputs }).id);
     },
     async join(person) {
       if (!webex.findPerson(person)) webex.addUser({ email: person });
-      webex.simulateJoin({ person, roomId: room.id });
-      await quiet();
+      const { personId } = webex.simulateJoin({ person, roomId: room.id });
+      await quiet(`join ${personId} ${room.id}`);
     },
     async leave(person) {
-      webex.simulateLeave({ person, roomId: room.id });
-      await quiet();
+      const { personId } = webex.simulateLeave({ person, roomId: room.id });
+      await quiet(`leave ${personId} ${room.id}`);
     },
     async close() {
       tracker.abort();
       await server.stop();
+      restore();
       await door.close();
       await webex.close();
     },
@@ -172,6 +209,7 @@ export async function startTrySession(
 class BotTracker implements BotLike {
   busy = 0;
   #idle = Promise.withResolvers<void>();
+  #heard = new Map<string, PromiseWithResolvers<void>>();
   #controller = new AbortController();
 
   constructor(readonly bot: BotHandler | BotLike) {}
@@ -182,6 +220,7 @@ class BotTracker implements BotLike {
     options?: { signal?: AbortSignal },
   ): Promise<void> {
     this.busy++;
+    this.#waiter(eventKey(event)).resolve();
     const signal = options?.signal
       ? AbortSignal.any([options.signal, this.#controller.signal])
       : this.#controller.signal;
@@ -195,6 +234,26 @@ class BotTracker implements BotLike {
         this.#idle = Promise.withResolvers<void>();
       }
     }
+  }
+
+  /** Resolves once the bot got the event of this key (see `eventKey`). */
+  async heard(key: string): Promise<void> {
+    await this.#waiter(key).promise;
+    // A person may join again: the next one is another event.
+    this.#heard.delete(key);
+  }
+
+  #waiter(id: string): PromiseWithResolvers<void> {
+    let waiter = this.#heard.get(id);
+    if (!waiter) {
+      waiter = Promise.withResolvers<void>();
+      this.#heard.set(id, waiter);
+      // Only the latest are kept: a long session does not grow without bound.
+      if (this.#heard.size > 100) {
+        this.#heard.delete(this.#heard.keys().next().value!);
+      }
+    }
+    return waiter;
   }
 
   idle(): Promise<void> {
@@ -233,4 +292,21 @@ function watchPosts(
     }
     return response;
   };
+}
+
+/** What tells an event from the others: its id, or who joined or left where. */
+function eventKey(event: SpaceEvent): string {
+  return event.type === "join" || event.type === "leave"
+    ? `${event.type} ${event.actorId} ${event.channelId}`
+    : event.id ?? "";
+}
+
+/** Waits for `promise`, or a while if it takes longer. */
+async function bounded(promise: Promise<void>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    promise,
+    new Promise((resolve) => timer = setTimeout(resolve, UNHEARD_MS)),
+  ]);
+  clearTimeout(timer);
 }
