@@ -296,6 +296,33 @@ Deno.test("playground: with --events polling the bot hears by polling the fake",
   assert.match(await answered.promise, /are you there/);
 });
 
+Deno.test("playground: with --events websocket the bot hears on the fake's websocket, and reads files through the proxy", async () => {
+  const answered = Promise.withResolvers<void>();
+  const bot: BotHandler = async (event, space) => {
+    try {
+      await fileBot.handle(event, space);
+    } finally {
+      if (event.type === "message") answered.resolve();
+    }
+  };
+  await using playground = await startPlayground({ bot, events: "websocket" });
+  assert.equal(playground.mode, "websocket");
+  assert.deepEqual(playground.webex.webhooks(), []);
+  const [alice] = playground.people;
+  const sent = await post(`${playground.url}api/messages`, {
+    from: alice.id,
+    roomId: playground.roomId,
+    mention: "bot",
+    file: new File(["twelve bytes"], "notes.txt", { type: "text/plain" }),
+  });
+  await sent.body?.cancel();
+  await answered.promise;
+  assert.equal(
+    playground.webex.postedByBot().at(-1)?.text,
+    "Got notes.txt (12 bytes)",
+  );
+});
+
 Deno.test("playground.ts: prints its URL, serves the page, stops on SIGTERM; bad arguments exit 2", async () => {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "playground.ts", "--port", "0"],
@@ -324,4 +351,13 @@ Deno.test("playground.ts: prints its URL, serves the page, stops on SIGTERM; bad
   }).output();
   assert.equal(bad.code, 2);
   assert.match(new TextDecoder().decode(bad.stderr), /--events takes/);
+
+  const help = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "playground.ts", "--help"],
+    stdout: "piped",
+  }).output();
+  const usage = new TextDecoder().decode(help.stdout);
+  assert.match(usage, /deno run -A jsr:@shellbot\/spaces\/playground/);
+  assert.match(usage, /help, hello,\s+echo <text> and card/);
+  assert.match(usage, /webhook .*websocket, or polling/s);
 });
