@@ -27,16 +27,16 @@ import { LocalSpace } from "./spaces/local.ts";
 import type { Space } from "./spaces/base.ts";
 import { messageOf } from "./spaces/_objects.ts";
 
-const USAGE =
-  `Usage: deno run --allow-read --allow-env --allow-net cli.ts [options]
+const USAGE = `Usage: deno run -A jsr:@shellbot/spaces/cli [options]
+       (in a clone of the repository: deno task start [options])
 
 Talk to a bot in your terminal. Lines come from --input, else from stdin.
 Ctrl-C stops (the bot's signal aborts); Ctrl-C again exits at once.
-A bot that needs more permissions: deno run -A cli.ts --bot ./my_bot.ts
 
 Options:
   --bot <module>    a module whose default export is (event, space) => ...
-                    (without it, a demo bot answers help, hello and echo)
+                    (without it, a demo bot answers help, hello,
+                    echo <text> and card)
   --title <title>   title of the local channel
   --input <line>    a scripted user line; repeat for more lines
   -h, --help        show this help

@@ -2,12 +2,14 @@
  * The playground: try a bot in the browser on a fake Webex, without a
  * Webex account. It starts a `FakeWebex` with Alice, Bob and Carol, a group
  * room and direct rooms with the bot, runs the bot through the real server
- * path (signed webhooks into the hook route, or polling), and serves a page
+ * path (signed webhooks into the hook route, the fake's websocket, or
+ * polling), and serves a page
  * on 127.0.0.1 where you write as any of them, submit cards, attach files,
  * add and remove people, and watch the events and API calls on the wire:
  *
  * ```sh
- * deno run -A jsr:@shellbot/spaces/playground --bot ./my_bot.ts
+ * deno run -A jsr:@shellbot/spaces/playground --bot ./my_bot.ts  # anywhere
+ * deno task playground --bot ./my_bot.ts                         # in a clone
  * ```
  *
  * As a library, {@linkcode startPlayground} does the same from code.

@@ -11,9 +11,12 @@
  * ```
  *
  * At the prompt: `/room group|direct`, `/file <path> [text]`,
- * `/join <email>`, `/leave <email>`, `/help`, `/quit`; any other line is
- * a message to the bot. Ctrl-C aborts the bot's signal and stops; a second
- * Ctrl-C exits at once.
+ * `/submit [button] name=value ...` (the bot's last card, as on the
+ * terminal), `/join <email>`, `/leave <email>`, `/help`, `/quit`; any other
+ * line is a message to the bot (an unknown `/command` too, said once). The
+ * bot's messages show as on the terminal: `↳ ` before a reply in a thread,
+ * a card as its fallback text with its inputs and buttons. Ctrl-C aborts
+ * the bot's signal and stops; a second Ctrl-C exits at once.
  *
  * @module
  */

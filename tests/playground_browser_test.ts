@@ -19,8 +19,23 @@ const SHOTS = Deno.env.get("PLAYGROUND_SCREENSHOTS");
 // A loaded machine runs two browsers and a dozen test files at once.
 const WAIT = { timeout: 30_000 };
 
-// The demo bot, and the card bot's card on "card" and its answer to a submit.
+// The demo bot, the card bot's card on "card" and its answer to a submit,
+// and a card with markdown (and html that must stay text) in its text.
 const bot: BotHandler = async (event, space) => {
+  if (event.type === "message" && event.text === "markdown card") {
+    return void await space.postMessage({
+      id: event.channelId!,
+      text: "A card with markdown",
+      card: {
+        type: "AdaptiveCard",
+        version: "1.3",
+        body: [{
+          type: "TextBlock",
+          text: "**bold** in a card, <b>not html</b>",
+        }],
+      },
+    });
+  }
   if (
     event.type === "action" ||
     (event.type === "message" && event.text === "card")
@@ -133,6 +148,16 @@ Deno.test({
         threaded.some((text) => text?.includes("Nice to meet you, Ada!")),
       );
       await shoot(page, "playground.png");
+
+      // Card text is markdown, rendered as safely as messages are.
+      await say(page, "markdown card");
+      const strong = await page.waitForSelector(".card strong", WAIT);
+      assert.equal(await strong!.evaluate((node) => node.textContent), "bold");
+      const block = await strong!.evaluate((node) =>
+        node.parentElement?.textContent
+      );
+      assert.equal(block, "bold in a card, <b>not html</b>");
+      assert.equal(await page.$(".card b"), null);
 
       // A file, attached from the composer, listed with its size and served.
       const path = join(upload, "notes.txt");

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import type { BotHandler } from "../mod.ts";
 import { startPlayground } from "../playground.ts";
 import { Output } from "./_program.ts";
+import fileBot from "../examples/file_bot.ts";
 
 const WRITE = { "x-playground": "1" };
 
@@ -102,6 +103,7 @@ Deno.test("playground: page and assets are served, the card renderer from npm in
       ["cards.js", /javascript/],
       ["dom.js", /javascript/],
       ["messages.js", /javascript/],
+      ["markdown.js", /javascript/],
       ["app.css", /text\/css/],
       ["vendor/adaptivecards.js", /javascript/],
     ] as const
@@ -112,6 +114,10 @@ Deno.test("playground: page and assets are served, the card renderer from npm in
     const text = await asset.text();
     if (path.startsWith("vendor/")) assert.match(text, /AdaptiveCard/);
   }
+  // Browsers ask for an icon on every load: not a 404 in their console.
+  const icon = await fetch(`${playground.url}favicon.ico`);
+  assert.ok(icon.ok, `favicon.ico answered ${icon.status}`);
+  await icon.body?.cancel();
 });
 
 Deno.test("playground: writes need the page's header; a file is stored and served with its name", async () => {
@@ -155,6 +161,44 @@ Deno.test("playground: writes need the page's header; a file is stored and serve
   });
   assert.equal(empty.status, 400);
   assert.match((await empty.json()).message, /Write something/);
+});
+
+Deno.test("playground: the file bot downloads a file attached on the page, through the proxy, on the wire", async () => {
+  const handled = Promise.withResolvers<void>();
+  const bot: BotHandler = async (event, space) => {
+    try {
+      await fileBot.handle(event, space);
+    } finally {
+      if (event.type === "message") handled.resolve();
+    }
+  };
+  await using playground = await startPlayground({ bot });
+  const [alice] = playground.people;
+  const sent = await post(`${playground.url}api/messages`, {
+    from: alice.id,
+    roomId: playground.roomId,
+    mention: "bot",
+    file: new File(["a,b\n1,2\n"], "data.csv", { type: "text/csv" }),
+  });
+  assert.equal(sent.status, 201);
+  await sent.body?.cancel();
+  await handled.promise;
+  const { webex } = playground;
+  const [mine, answer] = webex.messages(playground.roomId);
+  assert.equal(answer?.text, "Got data.csv (8 bytes)");
+
+  // The download went through the playground, so it is on the wire.
+  const wire = await (await fetch(`${playground.url}api/wire`)).json();
+  const calls = wire.map((entry: { method: string; path: string }) =>
+    `${entry.method} ${entry.path.replace(/contents\/[^/?]+/, "contents/ID")}`
+  );
+  assert.ok(calls.includes("GET /v1/contents/ID"), calls.join("\n"));
+  // What the bot reads names the playground, never the fake behind it.
+  const read = await fetch(`${playground.url}v1/messages/${mine.id}`, {
+    headers: { authorization: `Bearer ${webex.bot.token}` },
+  });
+  const { files } = await read.json();
+  assert.ok(files[0].startsWith(`${playground.url}v1/contents/`), files[0]);
 });
 
 Deno.test("playground: a direct room opens with its first message, only for its person; joins and leaves reach the bot", async () => {
@@ -252,6 +296,33 @@ Deno.test("playground: with --events polling the bot hears by polling the fake",
   assert.match(await answered.promise, /are you there/);
 });
 
+Deno.test("playground: with --events websocket the bot hears on the fake's websocket, and reads files through the proxy", async () => {
+  const answered = Promise.withResolvers<void>();
+  const bot: BotHandler = async (event, space) => {
+    try {
+      await fileBot.handle(event, space);
+    } finally {
+      if (event.type === "message") answered.resolve();
+    }
+  };
+  await using playground = await startPlayground({ bot, events: "websocket" });
+  assert.equal(playground.mode, "websocket");
+  assert.deepEqual(playground.webex.webhooks(), []);
+  const [alice] = playground.people;
+  const sent = await post(`${playground.url}api/messages`, {
+    from: alice.id,
+    roomId: playground.roomId,
+    mention: "bot",
+    file: new File(["twelve bytes"], "notes.txt", { type: "text/plain" }),
+  });
+  await sent.body?.cancel();
+  await answered.promise;
+  assert.equal(
+    playground.webex.postedByBot().at(-1)?.text,
+    "Got notes.txt (12 bytes)",
+  );
+});
+
 Deno.test("playground.ts: prints its URL, serves the page, stops on SIGTERM; bad arguments exit 2", async () => {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "playground.ts", "--port", "0"],
@@ -280,4 +351,13 @@ Deno.test("playground.ts: prints its URL, serves the page, stops on SIGTERM; bad
   }).output();
   assert.equal(bad.code, 2);
   assert.match(new TextDecoder().decode(bad.stderr), /--events takes/);
+
+  const help = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "playground.ts", "--help"],
+    stdout: "piped",
+  }).output();
+  const usage = new TextDecoder().decode(help.stdout);
+  assert.match(usage, /deno run -A jsr:@shellbot\/spaces\/playground/);
+  assert.match(usage, /help, hello,\s+echo <text> and card/);
+  assert.match(usage, /webhook .*websocket, or polling/s);
 });

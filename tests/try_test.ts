@@ -91,6 +91,100 @@ Deno.test("try.ts: piped lines give a transcript in order, and the demo bot answ
   );
 });
 
+Deno.test("try.ts: a card shows its inputs and buttons, /submit sends a real card action, a thread reply is marked", async () => {
+  const session = await startTry([]);
+  await session.type("card");
+  await session.type("/submit name=Ada");
+  await session.type("/submit Nope");
+  await session.end();
+  const status = await session.child.status;
+  await Promise.all([session.stdout.done, session.stderr.done]);
+  assert.equal(status.code, 0, session.stderr.text);
+  assert.equal(
+    session.stdout.text.split("\n").slice(1).join("\n"),
+    [
+      "> card",
+      "Shelly (Try room): What should I call you? (your client cannot show cards)",
+      "[card] inputs: name (text)",
+      "[card] buttons: Send; answer with /submit [button] name=value ...",
+      "> /submit name=Ada",
+      "Shelly (Try room): ↳ Nice to meet you, Ada!",
+      "> /submit Nope",
+      'try: No button "Nope" on the card: use one of "Send", then name=value pairs',
+      "",
+    ].join("\n"),
+  );
+});
+
+Deno.test("try.ts: /room confirms where you are, an unknown /command says it goes to the bot, local errors start with try:", async () => {
+  const session = await startTry([]);
+  await session.type("/room direct");
+  await session.type("/frobnicate now");
+  await session.type("/frobnicate again");
+  await session.type("/file ./no-such-file.txt");
+  await session.type("/room group");
+  await session.end();
+  const status = await session.child.status;
+  await Promise.all([session.stdout.done, session.stderr.done]);
+  assert.equal(status.code, 0, session.stderr.text);
+  // The first line in a direct room opens it: the bot may hear its own join.
+  const lines = session.stdout.text.split("\n").slice(1).filter((line) =>
+    !line.includes("Received a join: Shelly joined")
+  );
+  assert.deepEqual(lines.slice(0, 2), [
+    "> /room direct",
+    "(now in the direct room with Shelly)",
+  ]);
+  // Said once per command: a bot's own /command is not a mistake.
+  assert.deepEqual(lines.slice(2, 5), [
+    "> /frobnicate now",
+    "try: /frobnicate is not a command of try: sent to the bot as text",
+    "Shelly (direct): Received a message: \"/frobnicate now\" (try 'help')",
+  ]);
+  assert.deepEqual(lines.slice(5, 7), [
+    "> /frobnicate again",
+    "Shelly (direct): Received a message: \"/frobnicate again\" (try 'help')",
+  ]);
+  assert.equal(lines[7], "> /file ./no-such-file.txt");
+  assert.match(lines[8], /^try: .*no-such-file\.txt/);
+  assert.deepEqual(lines.slice(9), [
+    "> /room group",
+    "(now in the group room 'Try room': your lines mention Shelly)",
+    "",
+  ]);
+});
+
+for (const events of ["websocket", "polling"]) {
+  Deno.test(`try.ts --events ${events}: the bot hears without webhooks, a line at a time`, async () => {
+    const session = await startTry(["--events", events]);
+    await session.type("hello");
+    await session.type("card");
+    await session.type("/submit name=Ada");
+    await session.type("echo bye");
+    await session.end();
+    const status = await session.child.status;
+    await Promise.all([session.stdout.done, session.stderr.done]);
+    assert.equal(status.code, 0, session.stderr.text);
+    const [banner, ...lines] = session.stdout.text.split("\n");
+    assert.match(banner, new RegExp(`the bot hears by ${events}`));
+    // Polling hears messages only: no card action.
+    const submitted = events === "websocket"
+      ? ["Shelly (Try room): ↳ Nice to meet you, Ada!"]
+      : [];
+    assert.deepEqual(lines.filter((line) => !line.startsWith("[card]")), [
+      "> hello",
+      "Shelly (Try room): Hello!",
+      "> card",
+      "Shelly (Try room): What should I call you? (your client cannot show cards)",
+      "> /submit name=Ada",
+      ...submitted,
+      "> echo bye",
+      "Shelly (Try room): bye",
+      "",
+    ]);
+  });
+}
+
 Deno.test("try.ts: Ctrl-C aborts the signal of a busy bot and exits 0", async () => {
   const dir = await Deno.makeTempDir({ prefix: "shellbot-try-" });
   await Deno.writeTextFile(
@@ -125,4 +219,23 @@ Deno.test("try.ts refuses a bad flag with exit code 2 and the usage", async () =
   assert.equal(status.code, 2);
   assert.match(session.stderr.text, /Unknown option '--nope'/);
   assert.match(session.stderr.text, /Usage:/);
+});
+
+Deno.test("try.ts --help names the program as a user runs it, the demo bot's commands, and the ways to hear events", async () => {
+  const help = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-env", "--allow-net", TRY, "--help"],
+    env: { NO_COLOR: "1" },
+  }).output();
+  const text = new TextDecoder().decode(help.stdout);
+  assert.equal(help.code, 0);
+  assert.match(text, /deno run -A jsr:@shellbot\/spaces\/try \[options\]/);
+  assert.match(text, /help, hello, echo <text> and card/);
+  assert.match(text, /webhook .*websocket, or polling/s);
+  assert.match(text, /\/submit \[button\] name=value/);
+
+  const bad = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-env", TRY, "--events", "pigeon"],
+  }).output();
+  assert.equal(bad.code, 2);
+  assert.match(new TextDecoder().decode(bad.stderr), /--events takes/);
 });

@@ -3,17 +3,19 @@ import { loadBot } from "../../bot.ts";
 import { messageOf } from "../../_objects.ts";
 import { type Playground, startPlayground } from "./start_playground.ts";
 
-const USAGE = `Usage: deno run -A playground.ts [options]
+const USAGE = `Usage: deno run -A jsr:@shellbot/spaces/playground [options]
+       (in a clone of the repository: deno task playground [options])
 
 Runs a bot on a fake Webex and serves a page on 127.0.0.1 to talk to it as
 Alice, Bob or Carol: no Webex account, no token, no public URL.
 
 Options:
   --bot <module>       a module whose default export is (event, space) => ...
-                       (default: the demo bot)
+                       (default: a demo bot that answers help, hello,
+                       echo <text> and card)
   --port <port>        port of the page (default 0: a free one)
-  --events <how>       webhooks (signed deliveries to the hook route, the
-                       default) or polling
+  --events <how>       webhook (signed deliveries to the hook route, the
+                       default), websocket, or polling (messages only)
   -h, --help           show this help
 `;
 
@@ -48,9 +50,15 @@ export async function main(args: string[]): Promise<number> {
     console.error(`--port takes a number, not '${flags.port}'`);
     return 2;
   }
-  const events = flags.events ?? "webhooks";
-  if (events !== "webhooks" && events !== "polling") {
-    console.error(`--events takes 'webhooks' or 'polling', not '${events}'`);
+  const events = flags.events === undefined || flags.events === "webhook"
+    ? "webhooks"
+    : flags.events;
+  if (
+    events !== "webhooks" && events !== "polling" && events !== "websocket"
+  ) {
+    console.error(
+      `--events takes 'webhook', 'websocket' or 'polling', not '${events}'`,
+    );
     return 2;
   }
   const stopped = Promise.withResolvers<void>();

@@ -65,10 +65,30 @@ export async function proxyApi(
   if (link) out.set("link", link.replaceAll(target.origin, url.origin));
   out.delete("content-length");
   out.delete("content-encoding");
-  return new Response(answer.status === 204 ? null : bytes, {
+  const forwarded = answer.headers.get("content-type")?.includes("json")
+    ? contentsHere(bytes, options.apiUrl, `${url.origin}/v1`)
+    : bytes;
+  return new Response(answer.status === 204 ? null : forwarded, {
     status: answer.status,
     headers: out,
   });
+}
+
+/**
+ * Points the file URLs of messages here instead of at the fake: the bot
+ * sends its token only to its own API's origin, and a download through here
+ * shows on the wire.
+ */
+function contentsHere(
+  bytes: Uint8Array<ArrayBuffer>,
+  apiUrl: string,
+  here: string,
+): Uint8Array<ArrayBuffer> {
+  const text = new TextDecoder().decode(bytes);
+  const from = `${apiUrl}/contents/`;
+  return text.includes(from)
+    ? new TextEncoder().encode(text.replaceAll(from, `${here}/contents/`))
+    : bytes;
 }
 
 function roomInJson(

@@ -16,10 +16,14 @@ import { Wire } from "./_wire.ts";
 
 /** Options of {@linkcode startPlayground}. */
 export interface PlaygroundOptions {
-  /** The bot to try. @default the demo bot (help, hello, echo) */
+  /** The bot to try. @default the demo bot (help, hello, echo, card) */
   bot?: BotHandler | BotLike;
-  /** How the bot hears events: signed webhooks, or polling the API. @default "webhooks" */
-  events?: "webhooks" | "polling";
+  /**
+   * How the bot hears events: signed webhooks, the Webex websocket (the
+   * fake's), or polling the API (messages only).
+   * @default "webhooks"
+   */
+  events?: "webhooks" | "websocket" | "polling";
   /** Port of the page on 127.0.0.1; 0 picks a free one. @default 0 */
   port?: number;
   /** The bot's display name on the fake Webex. @default "Shelly" */
@@ -46,12 +50,14 @@ export interface Playground extends AsyncDisposable {
 export const PLAYGROUND_ROOM = "Playground";
 // Polling a fake costs nothing: a second between pulls keeps the page lively.
 const FAKE_PULL_INTERVAL = 1;
+const SOCKET_WAIT_MS = 5_000;
 
 /**
  * Starts a fake Webex with Alice, Bob and Carol, a group room with the bot,
  * Alice and Bob, and a direct room with the bot for each of them; runs the
  * bot through the real server path (`startServer`, with signed webhooks
- * into its hook route, or polling); and serves the page on 127.0.0.1.
+ * into its hook route, the fake's websocket, or polling); and serves the
+ * page on 127.0.0.1.
  *
  * @param options The bot, how it hears events, and the page's port.
  * @returns The running playground; `stop()` it when done.
@@ -112,6 +118,7 @@ export async function startPlayground(
   );
   const url = `http://127.0.0.1:${page.addr.port}`;
   const polling = options.events === "polling";
+  const websocket = options.events === "websocket";
   const pullInterval = WebexSpace.PULL_INTERVAL;
   if (polling) WebexSpace.PULL_INTERVAL = FAKE_PULL_INTERVAL;
   let running: RunningServer;
@@ -124,8 +131,13 @@ export async function startPlayground(
           token: webex.bot.token,
           api_url: `${url}/v1`,
           webhook_secret: crypto.randomUUID(),
+          ...(polling || websocket
+            ? { events: options.events, u2c_url: webex.socket.u2cUrl }
+            : {}),
         },
-        server: polling ? { hook: hookPath } : { url, hook: hookPath },
+        server: polling || websocket
+          ? { hook: hookPath }
+          : { url, hook: hookPath },
       },
       env: () => undefined,
       hostname: "127.0.0.1",
@@ -140,6 +152,14 @@ export async function startPlayground(
     throw error;
   }
   hookTarget.resolve(`${running.address}${hookPath}`);
+  if (websocket) {
+    // What the page posts before the bot listens would not be news to it.
+    // If the socket does not come, the bot polls: the page starts anyway.
+    await webex.socket.waitFor(
+      () => webex.socket.connections > 0,
+      AbortSignal.timeout(SOCKET_WAIT_MS),
+    ).catch(() => {});
+  }
   let stopping: Promise<void> | undefined;
   const stop = () =>
     stopping ??= (async () => {

@@ -11,6 +11,8 @@ import { LineBatchStream } from "../../_lines.ts";
 import { type BotHandler, type BotLike, loadBot } from "../../bot.ts";
 import { messageOf } from "../../_objects.ts";
 import demoBot from "../../../examples/demo_bot.ts";
+import { SUBMIT_COMMAND, submittedInputs } from "../../local/_cards.ts";
+import { type LastCard, postLines } from "./_show.ts";
 import {
   startTrySession,
   type TryPost,
@@ -18,22 +20,28 @@ import {
   type TrySession,
 } from "./try_session.ts";
 
-const USAGE =
-  `Usage: deno run --allow-read --allow-env --allow-net try.ts [options]
+const USAGE = `Usage: deno run -A jsr:@shellbot/spaces/try [options]
+       (in a clone of the repository: deno task try [options])
 
 Try a bot on a fake Webex: the bot runs behind the real webhook server, and
 you talk to it as a Webex user. Lines come from stdin.
 
 Options:
-  --bot <module>    a module whose default export is the bot
-                    (without it, a demo bot answers help, hello and echo)
+  --bot <module>    a module whose default export is the bot (without it,
+                    a demo bot answers help, hello, echo <text> and card)
   --room <title>    title of the group room (default "Try room")
+  --events <how>    how the bot hears events: webhook (signed deliveries to
+                    its hook route, the default), websocket, or polling
+                    (messages only)
   -h, --help        show this help
 `;
 
 const COMMANDS = `Type a line to send it. Commands:
   /room group|direct   talk in the group room (mentioning the bot) or directly
   /file <path> [text]  send a file, with an optional text
+  /submit [button] name=value ...
+                       submit the bot's last card (a value with spaces in
+                       double quotes; the first button when none is named)
   /join <email>        someone joins the group room
   /leave <email>       someone leaves the group room
   /help                this list
@@ -55,6 +63,7 @@ export async function tryMain(args: string[]): Promise<number> {
       options: {
         bot: { type: "string" },
         room: { type: "string" },
+        events: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }).values;
@@ -65,6 +74,16 @@ export async function tryMain(args: string[]): Promise<number> {
   if (flags.help) {
     console.log(`${USAGE}\n${COMMANDS}`);
     return 0;
+  }
+  const events = flags.events === "webhooks" ? "webhook" : flags.events;
+  if (
+    events !== undefined && events !== "webhook" && events !== "polling" &&
+    events !== "websocket"
+  ) {
+    console.error(
+      `--events takes 'webhook', 'websocket' or 'polling', not '${events}'`,
+    );
+    return 2;
   }
   let bot: BotHandler | BotLike = demoBot;
   if (flags.bot !== undefined) {
@@ -78,30 +97,32 @@ export async function tryMain(args: string[]): Promise<number> {
 
   let session: TrySession;
   try {
-    session = await startTrySession({ bot, room: flags.room, onPost: show });
+    session = await startTrySession({
+      bot,
+      room: flags.room,
+      events,
+      onPost: show,
+    });
   } catch (error) {
     console.error(`Could not start the fake Webex: ${messageOf(error)}`);
     return 1;
   }
   const botName = session.webex.bot.displayName;
+  const cards: { last?: LastCard } = {};
   function show(post: TryPost) {
-    const message = post.message;
-    if (post.action === "deleted") {
-      return console.log(`${botName} deleted a message`);
-    }
-    const parts = [message?.markdown ?? message?.text ?? ""];
-    for (const url of message?.files ?? []) {
-      parts.push(`[file: ${session.webex.content(url)?.name ?? url}]`);
-    }
-    if (message?.attachments?.length) parts.push("[card]");
-    const verb = post.action === "edited" ? " (edited)" : "";
-    console.log(`${botName} (${post.where})${verb}: ${parts.join(" ")}`);
+    const { lines, card } = postLines(post, session.webex);
+    if (card) cards.last = card;
+    console.log(lines.join("\n"));
   }
 
   console.log(
     `${botName} is in the room '${session.room.title}' of a fake Webex; you are ${session.you.displayName} <${
       session.you.emails[0]
-    }>. /help lists the commands.`,
+    }>${
+      session.server.mode === "webhook"
+        ? ""
+        : `; the bot hears by ${session.server.mode}`
+    }. /help lists the commands.`,
   );
   const interrupted = Promise.withResolvers<"interrupted">();
   const onInterrupt = () => {
@@ -112,7 +133,7 @@ export async function tryMain(args: string[]): Promise<number> {
   let stopping = false;
   Deno.addSignalListener("SIGINT", onInterrupt);
   try {
-    await Promise.race([talk(session), interrupted.promise]);
+    await Promise.race([talk(session, cards), interrupted.promise]);
   } finally {
     stopping = true;
     await session.close();
@@ -122,8 +143,14 @@ export async function tryMain(args: string[]): Promise<number> {
 }
 
 /** Reads lines and acts on them until /quit or the end of input. */
-async function talk(session: TrySession): Promise<void> {
+async function talk(
+  session: TrySession,
+  cards: { last?: LastCard },
+): Promise<void> {
   const terminal = Deno.stdin.isTerminal();
+  const botName = session.webex.bot.displayName;
+  // Unknown /commands go to the bot (a bot may have its own): said once each.
+  const passed = new Set<string>();
   let where: TryRoom = "group";
   const prompt = () => {
     if (!terminal) return;
@@ -148,12 +175,19 @@ async function talk(session: TrySession): Promise<void> {
           break;
         case "/room":
           if (words[0] !== "group" && words[0] !== "direct") {
-            console.log("/room takes 'group' or 'direct'");
-          } else where = words[0];
+            console.log("try: /room takes 'group' or 'direct'");
+            break;
+          }
+          where = words[0];
+          console.log(
+            where === "group"
+              ? `(now in the group room '${session.room.title}': your lines mention ${botName})`
+              : `(now in the direct room with ${botName})`,
+          );
           break;
         case "/file": {
           if (!words[0]) {
-            console.log("/file takes a path");
+            console.log("try: /file takes a path");
             break;
           }
           const bytes = await Deno.readFile(words[0]);
@@ -163,18 +197,33 @@ async function talk(session: TrySession): Promise<void> {
           });
           break;
         }
+        case SUBMIT_COMMAND: {
+          if (!cards.last) {
+            console.log("try: no card to submit yet");
+            break;
+          }
+          const inputs = submittedInputs(line, cards.last.card);
+          if (typeof inputs === "string") console.log(`try: ${inputs}`);
+          else await session.submit(cards.last.messageId, inputs);
+          break;
+        }
         case "/join":
         case "/leave":
-          if (!words[0]) console.log(`${command} takes an e-mail address`);
+          if (!words[0]) console.log(`try: ${command} takes an e-mail address`);
           else if (command === "/join") await session.join(words[0]);
           else await session.leave(words[0]);
           break;
         default:
-          // Other lines, /commands of the bot's own included, go to the bot.
+          if (command.startsWith("/") && !passed.has(command)) {
+            passed.add(command);
+            console.log(
+              `try: ${command} is not a command of try: sent to the bot as text`,
+            );
+          }
           await session.say(line, where);
       }
     } catch (error) {
-      console.log(`That did not work: ${messageOf(error)}`);
+      console.log(`try: ${messageOf(error)}`);
     }
     prompt();
   }

@@ -7,12 +7,16 @@
  */
 
 import type { BotHandler, BotLike } from "../../bot.ts";
-import type { SpaceEvent } from "../../events.ts";
-import type { Space } from "../../base.ts";
 import { type RunningServer, startServer } from "../start_server.ts";
 import { FakeWebex } from "../../../testing.ts";
 import type { FakeMessage, FakePerson } from "../../../testing.ts";
+import { WebexSpace } from "../../webex/space.ts";
+import { BotTracker } from "./_bot_tracker.ts";
 import { frontDoor } from "./_front_door.ts";
+
+const FAKE_PULL_INTERVAL = 1;
+// How long a line waits for the bot to hear it, without webhooks.
+const UNHEARD_MS = 5_000;
 
 /** Options of {@linkcode startTrySession}. */
 export interface TrySessionOptions {
@@ -22,6 +26,12 @@ export interface TrySessionOptions {
   room?: string;
   /** The person you play. @default you@example.com, "You" */
   you?: { email: string; displayName?: string };
+  /**
+   * How the bot hears events: signed webhooks into its hook route, the
+   * Webex websocket, or polling (which hears messages only).
+   * @default "webhook"
+   */
+  events?: TryEvents;
   /** Called with each message the bot posts, edits or deletes, in order. */
   onPost?: (post: TryPost) => void;
 }
@@ -35,6 +45,9 @@ export interface TryPost {
   /** The message as Webex answered the bot (absent for a deletion). */
   message?: FakeMessage;
 }
+
+/** How the bot hears events in a try session. */
+export type TryEvents = "webhook" | "polling" | "websocket";
 
 /** Where a line goes: the group room (with a mention) or the direct room. */
 export type TryRoom = "group" | "direct";
@@ -59,6 +72,11 @@ export interface TrySession {
     where: TryRoom,
     file?: { name: string; bytes: Uint8Array },
   ): Promise<void>;
+  /**
+   * Submits the card of a message as you, as a Webex client does on a
+   * button; resolves once the bot has handled the action.
+   */
+  submit(messageId: string, inputs: Record<string, unknown>): Promise<void>;
   /** Someone joins the group room; resolves once the bot has handled it. */
   join(email: string): Promise<void>;
   /** Someone leaves the group room; resolves once the bot has handled it. */
@@ -69,7 +87,8 @@ export interface TrySession {
 
 /**
  * Starts a `FakeWebex`, runs the bot behind `startServer` on 127.0.0.1
- * with signed webhooks into its hook route, and makes the group room.
+ * with signed webhooks into its hook route (or on the fake's websocket, or
+ * polling it), and makes the group room.
  */
 export async function startTrySession(
   options: TrySessionOptions,
@@ -84,6 +103,11 @@ export async function startTrySession(
   const rooms = new Map<string, string>();
   const tracker = new BotTracker(options.bot);
   const door = frontDoor();
+  const events = options.events ?? "webhook";
+  const pullInterval = WebexSpace.PULL_INTERVAL;
+  // Polling a fake costs nothing: a second between pulls keeps it lively.
+  if (events === "polling") WebexSpace.PULL_INTERVAL = FAKE_PULL_INTERVAL;
+  const restore = () => WebexSpace.PULL_INTERVAL = pullInterval;
   let server: RunningServer;
   try {
     server = await startServer({
@@ -95,8 +119,10 @@ export async function startTrySession(
           token: webex.bot.token,
           api_url: webex.url,
           webhook_secret: crypto.randomUUID(),
+          events,
+          ...(events === "websocket" ? { u2c_url: webex.socket.u2cUrl } : {}),
         },
-        server: { url: door.url },
+        server: events === "webhook" ? { url: door.url } : {},
       },
       // The try runs on its own: no setting from the user's environment.
       env: () => undefined,
@@ -108,17 +134,32 @@ export async function startTrySession(
       ),
     });
   } catch (error) {
+    restore();
     await door.close();
     await webex.close();
     throw error;
   }
   door.forwardTo(server.address);
+  // Without webhooks, what is posted before the bot listens is not news to
+  // it: wait until it does (a bounded wait; it falls back to polling).
+  if (events === "websocket") {
+    await bounded(webex.socket.waitFor(() => webex.socket.connections > 0));
+  }
+  // The first pull only marks where the news start.
+  if (events === "polling") await server.space.pull();
   const room = webex.rooms().find((room) =>
     room.title === title && room.type === "group"
   )!;
   rooms.set(room.id, title);
 
-  const quiet = async () => {
+  const quiet = async (eventId: string, message = false) => {
+    // Without webhooks the fake cannot tell when the bot has the event:
+    // wait until the bot heard it, or a while for one it does not hear
+    // (polling hears messages only).
+    // Polling hears messages only.
+    if (events === "websocket" || (events === "polling" && message)) {
+      await bounded(tracker.heard(eventId));
+    }
     // Deliveries are answered once the event is queued for the bot; then
     // wait until the bot is done with it (and with what that caused).
     for (;;) {
@@ -134,67 +175,33 @@ export async function startTrySession(
     you,
     room: { id: room.id, title },
     async say(text, where, file) {
-      webex.simulateMessage(
+      const message = webex.simulateMessage(
         where === "group"
           ? { from: you, roomId: room.id, text, mentions: [webex.bot], file }
           : { from: you, toPersonEmail: webex.bot.emails[0], text, file },
       );
-      await quiet();
+      await quiet(message.id, true);
+    },
+    async submit(messageId, inputs) {
+      await quiet(webex.simulateAction({ from: you, messageId, inputs }).id);
     },
     async join(person) {
       if (!webex.findPerson(person)) webex.addUser({ email: person });
-      webex.simulateJoin({ person, roomId: room.id });
-      await quiet();
+      const { personId } = webex.simulateJoin({ person, roomId: room.id });
+      await quiet(`join ${personId} ${room.id}`);
     },
     async leave(person) {
-      webex.simulateLeave({ person, roomId: room.id });
-      await quiet();
+      const { personId } = webex.simulateLeave({ person, roomId: room.id });
+      await quiet(`leave ${personId} ${room.id}`);
     },
     async close() {
       tracker.abort();
       await server.stop();
+      restore();
       await door.close();
       await webex.close();
     },
   };
-}
-
-/** The bot, counting the events it is busy with, with a signal of ours. */
-class BotTracker implements BotLike {
-  busy = 0;
-  #idle = Promise.withResolvers<void>();
-  #controller = new AbortController();
-
-  constructor(readonly bot: BotHandler | BotLike) {}
-
-  async handle(
-    event: SpaceEvent,
-    space: Space,
-    options?: { signal?: AbortSignal },
-  ): Promise<void> {
-    this.busy++;
-    const signal = options?.signal
-      ? AbortSignal.any([options.signal, this.#controller.signal])
-      : this.#controller.signal;
-    try {
-      if (typeof this.bot === "function") {
-        await this.bot(event, space, { signal });
-      } else await this.bot.handle(event, space, { signal });
-    } finally {
-      if (--this.busy === 0) {
-        this.#idle.resolve();
-        this.#idle = Promise.withResolvers<void>();
-      }
-    }
-  }
-
-  idle(): Promise<void> {
-    return this.#idle.promise;
-  }
-
-  abort(): void {
-    this.#controller.abort();
-  }
 }
 
 /**
@@ -224,4 +231,14 @@ function watchPosts(
     }
     return response;
   };
+}
+
+/** Waits for `promise`, or a while if it takes longer. */
+async function bounded(promise: Promise<void>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    promise,
+    new Promise((resolve) => timer = setTimeout(resolve, UNHEARD_MS)),
+  ]);
+  clearTimeout(timer);
 }

@@ -3,6 +3,8 @@
 // back with the values of the card's inputs merged with the action's data,
 // as Webex sends them in an attachment action.
 
+import { markdownHtml } from "./markdown.js";
+
 const HOST_CONFIG = {
   fontFamily: "system-ui, sans-serif",
   spacing: {
@@ -29,6 +31,12 @@ const HOST_CONFIG = {
 export function renderCard(content, onSubmit) {
   const AC = globalThis.AdaptiveCards;
   if (!AC) return note("(the Adaptive Cards renderer did not load)");
+  // Webex renders markdown in a card's text; without this the renderer
+  // shows it raw.
+  AC.AdaptiveCard.onProcessMarkdown = (text, result) => {
+    result.outputHtml = markdownHtml(text);
+    result.didProcess = true;
+  };
   try {
     const card = new AC.AdaptiveCard();
     card.hostConfig = new AC.HostConfig(HOST_CONFIG);

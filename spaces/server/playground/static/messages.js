@@ -3,62 +3,7 @@
 
 import { renderCard } from "./cards.js";
 import { element } from "./dom.js";
-
-const ALLOWED = new Set([
-  "P",
-  "BR",
-  "STRONG",
-  "B",
-  "EM",
-  "I",
-  "CODE",
-  "PRE",
-  "A",
-  "UL",
-  "OL",
-  "LI",
-  "BLOCKQUOTE",
-  "H1",
-  "H2",
-  "H3",
-  "SPARK-MENTION",
-]);
-
-// Copies the allowed tags of the service's html into fresh elements: no
-// attribute comes along but a link's http(s) address.
-function sanitise(html) {
-  const source = new DOMParser().parseFromString(html, "text/html").body;
-  const out = document.createDocumentFragment();
-  const walk = (from, into) => {
-    for (const child of from.childNodes) {
-      if (child.nodeType === Node.TEXT_NODE) {
-        into.append(child.textContent);
-      } else if (child.nodeType === Node.ELEMENT_NODE) {
-        if (!ALLOWED.has(child.tagName)) {
-          walk(child, into);
-          continue;
-        }
-        let copy;
-        if (child.tagName === "SPARK-MENTION") {
-          copy = element("span", { className: "mention" });
-        } else if (child.tagName === "A") {
-          copy = element("a", {
-            rel: "noopener noreferrer nofollow",
-            target: "_blank",
-          });
-          const href = child.getAttribute("href") ?? "";
-          if (/^https?:\/\//i.test(href)) copy.href = href;
-        } else {
-          copy = document.createElement(child.tagName.toLowerCase());
-        }
-        walk(child, copy);
-        into.append(copy);
-      }
-    }
-  };
-  walk(source, out);
-  return out;
-}
+import { sanitise } from "./markdown.js";
 
 function size(bytes) {
   if (bytes < 1024) return `${bytes} B`;
