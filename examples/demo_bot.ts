@@ -68,10 +68,15 @@ demoBot.on("action", (ctx) =>
     text: `Nice to meet you, ${String(ctx.event.inputs.name || "stranger")}!`,
     parentId: ctx.event.messageId,
   }));
-demoBot.on(
-  ["message", "join", "leave", "deleted"],
-  (ctx) => ctx.reply(describe(ctx.event)),
-);
+demoBot.on(["message", "join", "leave", "deleted"], (ctx) => {
+  // The bot hears its own join to a new room too: nothing to describe.
+  const me = ctx.space.context.get<string>("bot.id", "");
+  const event = ctx.event;
+  if (event.type === "join" && me && ctx.space.isSameId(event.actorId, me)) {
+    return;
+  }
+  return ctx.reply(describe(event));
+});
 
 export default demoBot;
 

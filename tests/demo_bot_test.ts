@@ -52,3 +52,25 @@ Deno.test("demo bot on FakeWebex: answers in the thread it was spoken to in, wit
   assert.equal(echo.text, "in a thread");
   assert.equal(echo.parentId, first.id);
 });
+
+Deno.test("demo bot on FakeWebex: describes a person's join, and keeps quiet on its own", async () => {
+  await using f = await webexFixture();
+  const botId = f.space.context.get<string>("bot.id");
+  await demoBot.handle(
+    { type: "join", actorId: botId, channelId: f.roomId },
+    f.space,
+  );
+  assert.equal(f.webex.postedByBot().length, 0);
+  await demoBot.handle(
+    {
+      type: "join",
+      actorId: "someone",
+      actorLabel: "Bob",
+      channelId: f.roomId,
+    },
+    f.space,
+  );
+  assert.deepEqual(f.webex.postedByBot().map((message) => message.text), [
+    "Received a join: Bob joined",
+  ]);
+});
