@@ -10,6 +10,8 @@ import { Hono } from "hono";
 import { messageOf } from "../../_objects.ts";
 import { proxyApi } from "./_proxy.ts";
 import { ASSETS } from "./_assets.ts";
+import { forwardDelivery, type HookFrontOptions } from "./_hook_front.ts";
+import { refuseForeign } from "./_local_only.ts";
 import {
   DIRECT_PREFIX,
   messageViews,
@@ -17,15 +19,11 @@ import {
   roomViews,
   type World,
 } from "./_views.ts";
-import type { Wire } from "./_wire.ts";
 
 /** What the routes work on. */
-export interface AppOptions extends World {
-  wire: Wire;
-  /** The path Webex delivers to, such as `/hook`. */
-  hookPath: string;
-  /** Where deliveries go: the bot server's hook URL, once it listens. */
-  hookTarget: Promise<string>;
+export interface AppOptions extends World, HookFrontOptions {
+  /** The port the page listens on, for the Host check (0 before it listens). */
+  port(): number;
 }
 
 // A page on another site may post forms to 127.0.0.1, but cannot set this
@@ -42,6 +40,13 @@ export function buildApp(
   app.onError((error, c) => {
     const status = error instanceof TypeError ? 400 : 500;
     return c.json({ message: messageOf(error) }, status);
+  });
+  // Every route, the hook and the bot's API included: their callers (the
+  // fake, the bot) address the page as 127.0.0.1 too.
+  app.use(async (c, next) => {
+    const refused = refuseForeign(c.req.raw, options.port());
+    if (refused) return c.json({ message: refused }, 403);
+    await next();
   });
   app.use("/api/*", async (c, next) => {
     if (c.req.method !== "GET" && !c.req.header(WRITE_HEADER)) {
@@ -162,35 +167,7 @@ export function buildApp(
         webex.messages().find((message) => message.id === id)?.roomId,
     }));
 
-  app.post(options.hookPath, async (c) => {
-    const body = await c.req.text();
-    // Recorded on arrival, so that it comes before the calls it causes.
-    const entry = wire.record({
-      kind: "event",
-      method: "POST",
-      path: options.hookPath,
-      status: 0,
-      ...describeDelivery(body),
-      body,
-    });
-    const headers = new Headers(c.req.raw.headers);
-    headers.delete("host");
-    headers.delete("content-length");
-    const answer = await fetch(await options.hookTarget, {
-      method: "POST",
-      headers,
-      body,
-    }).catch((error) => {
-      wire.settle(entry, 502);
-      throw error;
-    });
-    const text = await answer.text();
-    wire.settle(entry, answer.status);
-    return new Response(text, {
-      status: answer.status,
-      headers: answer.headers,
-    });
-  });
+  app.post(options.hookPath, (c) => forwardDelivery(c.req.raw, options));
 
   return async (request) => await app.fetch(request);
 }
@@ -205,17 +182,4 @@ function directTarget(world: World, from: string, roomId: string) {
     );
   }
   return { toPersonEmail: world.webex.bot.emails[0] };
-}
-
-function describeDelivery(body: string): { roomId?: string; summary?: string } {
-  try {
-    const value = JSON.parse(body);
-    const roomId = value?.data?.roomId;
-    return {
-      ...(typeof roomId === "string" ? { roomId } : {}),
-      summary: `${value?.resource} ${value?.event}`,
-    };
-  } catch {
-    return {};
-  }
 }

@@ -24,7 +24,10 @@ export interface WireEntry {
   roomId?: string;
   /** Resource and event of a delivery, such as `messages created`. */
   summary?: string;
-  /** The delivered JSON body (a delivery carries no secret). */
+  /**
+   * The delivered JSON body (a delivery carries no secret); only its start
+   * when it is longer than {@linkcode BODY_PREVIEW} characters.
+   */
   body?: string;
 }
 
@@ -35,19 +38,43 @@ export type LiveNotice =
 
 // The page only shows recent traffic; older lines would only use memory.
 const KEEP = 1000;
+/** Characters of a body the wire keeps; a delivery is about 1 KiB. */
+export const BODY_PREVIEW = 4096;
+/** Characters the kept entries may hold in all (about 2 MiB). */
+export const KEEP_CHARS = 2 * 1024 * 1024;
+// What an entry costs besides its strings, roughly.
+const ENTRY_OVERHEAD = 100;
+/**
+ * Bytes a live feed may have waiting for its page. A page that reads keeps
+ * it near empty; one that does not is closed once it is full (the browser's
+ * EventSource reconnects and reads the world again).
+ */
+export const STREAM_BACKLOG = 256 * 1024;
 const encoder = new TextEncoder();
 
 /** The wire log and the subscribers of the live feed. */
 export class Wire {
   #entries: WireEntry[] = [];
+  #chars = 0;
   #seq = 0;
   #streams = new Set<ReadableStreamDefaultController<Uint8Array>>();
 
   /** Records an entry and pushes it to the page; returns it, to settle its status. */
   record(entry: Omit<WireEntry, "seq" | "at">): WireEntry {
     const full = { seq: ++this.#seq, at: new Date().toISOString(), ...entry };
+    if (full.body !== undefined && full.body.length > BODY_PREVIEW) {
+      full.body = `${full.body.slice(0, BODY_PREVIEW)}\n… (${
+        encoder.encode(full.body).byteLength
+      } bytes in all)`;
+    }
     this.#entries.push(full);
-    if (this.#entries.length > KEEP) this.#entries.shift();
+    this.#chars += _size(full);
+    while (
+      this.#entries.length > KEEP ||
+      (this.#chars > KEEP_CHARS && this.#entries.length > 1)
+    ) {
+      this.#chars -= _size(this.#entries.shift()!);
+    }
     this.#push({ type: "wire", entry: full });
     return full;
   }
@@ -80,7 +107,7 @@ export class Wire {
         controller.enqueue(encoder.encode(": connected\n\n"));
       },
       cancel: () => void this.#streams.delete(self),
-    });
+    }, new ByteLengthQueuingStrategy({ highWaterMark: STREAM_BACKLOG }));
     return new Response(body, {
       headers: {
         "content-type": "text/event-stream",
@@ -105,10 +132,22 @@ export class Wire {
     const chunk = encoder.encode(`data: ${JSON.stringify(notice)}\n\n`);
     for (const controller of this.#streams) {
       try {
-        controller.enqueue(chunk);
+        // A page that does not read would make the server hold every
+        // notice for it: it is let go instead.
+        if ((controller.desiredSize ?? 0) <= 0) {
+          this.#streams.delete(controller);
+          controller.close();
+        } else {
+          controller.enqueue(chunk);
+        }
       } catch {
         this.#streams.delete(controller);
       }
     }
   }
+}
+
+function _size(entry: WireEntry): number {
+  return ENTRY_OVERHEAD + entry.path.length + (entry.body?.length ?? 0) +
+    (entry.summary?.length ?? 0) + (entry.roomId?.length ?? 0);
 }

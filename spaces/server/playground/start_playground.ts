@@ -101,12 +101,15 @@ export async function startPlayground(
   const hookPath = "/hook";
   const hookTarget = Promise.withResolvers<string>();
   const abort = new AbortController();
+  let port = 0;
   const page = Deno.serve(
     {
       hostname: "127.0.0.1",
       port: options.port ?? 0,
       signal: abort.signal,
-      onListen() {},
+      onListen(address) {
+        port = address.port;
+      },
     },
     buildApp({
       webex,
@@ -114,6 +117,7 @@ export async function startPlayground(
       wire,
       hookPath,
       hookTarget: hookTarget.promise,
+      port: () => port,
     }),
   );
   const url = `http://127.0.0.1:${page.addr.port}`;
