@@ -32,7 +32,7 @@ export function createServeExport(): ServeExport {
     try {
       await bot.receive();
     } catch (error) {
-      await bot.stop();
+      await bot.abandon();
       throw error;
     }
     return createHookHandler(bot.space);

@@ -16,6 +16,9 @@ const ENV_SETTINGS = [
   "server.hostname",
   "server.port",
   "space.kv_lease",
+  "server.drain",
+  "server.queue_bound",
+  "server.webhook_check",
 ];
 
 /**
