@@ -30,7 +30,7 @@ export interface InstanceOptions {
   room: string;
   /** The public URL: the proxy's. */
   serverUrl: string;
-  /** The KV file; in memory when absent. */
+  /** The KV file; `:memory:` when absent. */
   kv?: string;
   /** More environment, such as `SPACE_KV_LEASE`. */
   env?: Record<string, string>;
@@ -60,7 +60,7 @@ export async function startInstance(
     "--purge",
     "own",
   ];
-  if (options.kv !== undefined) args.push("--kv", options.kv);
+  args.push("--kv", options.kv ?? ":memory:");
   const child = new Deno.Command(Deno.execPath(), {
     args,
     cwd: ROOT,

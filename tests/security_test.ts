@@ -300,6 +300,7 @@ Deno.test("no token or webhook secret appears in any log line, error or server.t
       WEBEX_WEBHOOK_SECRET: SECRET,
       WEBEX_API_URL: f.webex.url,
       SPACE_ROOM: "Ops",
+      DENO_KV_PATH: ":memory:",
     },
     stdout: "piped",
     stderr: "piped",

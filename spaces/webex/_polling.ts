@@ -24,6 +24,8 @@ interface Watermark {
 }
 
 const WATERMARK = "webex:watermark";
+/** How far behind its room's cursor a delivered message may be, in ms. */
+export const CURSOR_GRACE = 60_000;
 const roomKey = (roomId: string) => `webex:room:${uuidOf(roomId) ?? roomId}`;
 
 /**
@@ -71,6 +73,17 @@ export class Poller {
       await this.#pullRoom(deps, room, watermark, signal);
     }
     await this.#advanceWatermark(newest);
+  }
+
+  /**
+   * True when a message of `roomId` created at `stamp` is behind the
+   * room's cursor by more than {@linkcode CURSOR_GRACE}: handled long ago,
+   * so a delivery of it is a replay. The grace lets the deliveries that
+   * Webex sends out of order, or that several workers handle at once, in.
+   */
+  async isBehind(roomId: string, stamp: number): Promise<boolean> {
+    const cursor = await this.#load<Cursor>(roomKey(roomId));
+    return cursor !== undefined && stamp < cursor.stamp - CURSOR_GRACE;
   }
 
   /** Moves the cursors past a message that a webhook delivered. */

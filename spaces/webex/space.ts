@@ -322,6 +322,19 @@ export class WebexSpace extends Space {
   }
 
   /**
+   * Checks that the webhooks `register` put in place are there and active:
+   * Webex turns one `inactive` after failed deliveries. When one is not,
+   * registers again as before, which re-activates it and catches up.
+   *
+   * @param options A signal to cancel.
+   * @returns True when it revived them; false when all was well, or
+   * nothing was registered.
+   */
+  async reviveWebhooks(options: SignalOptions = {}): Promise<boolean> {
+    return await this.#connection.reviveWebhooks(options);
+  }
+
+  /**
    * Processes one webhook delivery: a `Request` (signature checked when
    * `space.webhook_secret` is set) or its parsed JSON. Bad input is answered
    * 4xx and logged; an event already handled is acknowledged and dropped.

@@ -128,6 +128,7 @@ export async function startPlayground(
         server: polling ? { hook: hookPath } : { url, hook: hookPath },
       },
       env: () => undefined,
+      kv: ":memory:",
       hostname: "127.0.0.1",
       port: 0,
     });
