@@ -25,7 +25,9 @@
  *
  * Rounds alternate floor and library (`BENCH_ROUNDS`, default 3); the
  * table gives medians and each figure as a ratio to the floor.
- * `BENCH_BURST` changes the 5,000.
+ * `BENCH_BURST` changes the 5,000; `BENCH_KV=:memory:` runs the library
+ * with its KV in memory (`--kv :memory:`); `BENCH_PROFILE=<dir>` writes a
+ * V8 CPU profile of the library's rounds there (`--cpu-prof`).
  *
  * Usage: `deno run -A bench/floor.ts`
  *
@@ -36,6 +38,8 @@ import { epochMs, printTable, round, spawnJson, writeOut } from "./_report.ts";
 
 const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") || 3);
 const BURST = Number(Deno.env.get("BENCH_BURST") || 5000);
+const KV = Deno.env.get("BENCH_KV");
+const PROFILE = Deno.env.get("BENCH_PROFILE");
 const WARM_UP = 500;
 const PACED = 500;
 const PACE_MS = 10;
@@ -74,9 +78,15 @@ class Bot {
   constructor(kind: Kind, fake: FakeInfo, port: number, dir: string) {
     this.#dir = dir;
     const here = (file: string) => new URL(file, import.meta.url).pathname;
-    const args = kind === "floor"
-      ? ["run", "-A", here("./_floor_bare.ts")]
-      : ["run", "-A", here("../server.ts"), "--bot", here("./_floor_bot.ts")];
+    const args = kind === "floor" ? ["run", "-A", here("./_floor_bare.ts")] : [
+      "run",
+      "-A",
+      ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE}`] : []),
+      here("../server.ts"),
+      "--bot",
+      here("./_floor_bot.ts"),
+      ...(KV ? ["--kv", KV] : []),
+    ];
     const spawned = epochMs();
     const process = new Deno.Command(Deno.execPath(), {
       args,
@@ -152,7 +162,8 @@ class Bot {
 
   async stop(): Promise<void> {
     try {
-      this.#process.kill("SIGKILL");
+      // SIGTERM lets the server write its CPU profile on the way out.
+      this.#process.kill(PROFILE ? "SIGTERM" : "SIGKILL");
     } catch { /* gone already */ }
     await this.#process.status;
     await Deno.remove(this.#dir, { recursive: true }).catch(() => {});
