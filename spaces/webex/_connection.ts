@@ -24,6 +24,7 @@ import type { WebexDelivery } from "./delivery.ts";
 import { type InboundDeps, processDelivery } from "./_inbound.ts";
 import { attachmentNamer } from "./_pipeline.ts";
 import { Poller } from "./_polling.ts";
+import { reportPullActivity } from "../_run_loop.ts";
 import { AUDIT_HOOKS, BOT_HOOKS, WebhookRegistry } from "./_webhooks.ts";
 import type { RegisterOptions, WebexSpaceOptions } from "./space_options.ts";
 import { runSocket } from "./socket/_runner.ts";
@@ -59,9 +60,11 @@ export class WebexConnection {
     this.#host = host;
     this.#options = this.options = options;
     this.#dedupe = options.dedupe ?? new MemoryDedupeStore();
-    this.#poller = new Poller(
+    const poller = this.#poller = new Poller(
       isCursorStore(this.#dedupe) ? this.#dedupe : undefined,
     );
+    // Polling answers in seconds while a conversation goes on.
+    reportPullActivity(host, () => poller.activity);
   }
 
   /** The client for the bot token, made on first use (settings checked first). */

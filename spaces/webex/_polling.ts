@@ -41,6 +41,15 @@ const roomKey = (roomId: string) => `webex:room:${uuidOf(roomId) ?? roomId}`;
  */
 export class Poller {
   #store: CursorStore;
+  #activity = 0;
+
+  /**
+   * How many pulls found a room active since the one before (a message,
+   * the bot's own reply included): the run loop polls faster after one.
+   */
+  get activity(): number {
+    return this.#activity;
+  }
 
   constructor(store: CursorStore = new MemoryDedupeStore()) {
     this.#store = store;
@@ -69,6 +78,7 @@ export class Poller {
       newest = Math.max(newest, activity);
       changed.push(room);
     }
+    if (newest > watermark.stamp) this.#activity++;
     for (const room of changed) {
       await this.#pullRoom(deps, room, watermark, signal);
     }
