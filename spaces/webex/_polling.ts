@@ -42,6 +42,11 @@ const roomKey = (roomId: string) => `webex:room:${uuidOf(roomId) ?? roomId}`;
 export class Poller {
   #store: CursorStore;
   #activity = 0;
+  /** Cursors as last read or written here: the webhook path reads these. */
+  #cache = new Map<string, unknown>();
+  /** Values waiting for their write, and the write under way, per key. */
+  #dirty = new Map<string, unknown>();
+  #flushes = new Map<string, Promise<void>>();
 
   /**
    * How many pulls found a room active since the one before (a message,
@@ -60,7 +65,7 @@ export class Poller {
     const rooms = listRooms(deps.client, { sortBy: "lastactivity" }, {
       signal,
     });
-    const watermark = await this.#load<Watermark>(WATERMARK);
+    const watermark = await this.#loadFresh<Watermark>(WATERMARK);
     if (!watermark) {
       let start = 0;
       for await (const room of rooms) {
@@ -121,7 +126,7 @@ export class Poller {
     const key = roomKey(roomId);
     // Messages of the first pull's last millisecond are old: their ids are
     // unknown, so that millisecond is left out rather than replayed.
-    let cursor = await this.#load<Cursor>(key) ?? {
+    let cursor = await this.#loadFresh<Cursor>(key) ?? {
       stamp: watermark.stamp === watermark.start
         ? watermark.stamp + 1
         : watermark.stamp,
@@ -160,13 +165,64 @@ export class Poller {
     });
   }
 
-  async #load<T>(key: string): Promise<T | undefined> {
-    const text = await this.#store.loadCursor(key);
-    return text === undefined ? undefined : JSON.parse(text) as T;
+  /**
+   * A cursor as this process last saw it, read from the store only the
+   * first time: the webhook path asks for it on every delivery. Another
+   * instance may have moved it since, which only lets a few more
+   * deliveries through to the dedupe store.
+   */
+  async #load<T extends { stamp: number }>(
+    key: string,
+  ): Promise<T | undefined> {
+    if (this.#cache.has(key)) return this.#cache.get(key) as T | undefined;
+    return await this.#loadFresh<T>(key);
   }
 
-  async #save(key: string, value: unknown): Promise<void> {
-    await this.#store.saveCursor(key, JSON.stringify(value));
+  /** A cursor read from the store; the newer of it and the one held here. */
+  async #loadFresh<T extends { stamp: number }>(
+    key: string,
+  ): Promise<T | undefined> {
+    const text = await this.#store.loadCursor(key);
+    const stored = text === undefined ? undefined : JSON.parse(text) as T;
+    const held = this.#cache.get(key) as T | undefined;
+    const newer = held && (!stored || held.stamp > stored.stamp)
+      ? held
+      : stored;
+    this.#cache.set(key, newer);
+    return newer;
+  }
+
+  /**
+   * Saves a cursor. Saves of one key that come while its write is under
+   * way are merged into one write of the newest value, so a burst of
+   * deliveries costs few writes; resolves once a write that holds `value`
+   * (or a newer one) is done.
+   */
+  #save(key: string, value: unknown): Promise<void> {
+    this.#cache.set(key, value);
+    this.#dirty.set(key, value);
+    let flush = this.#flushes.get(key);
+    if (!flush) {
+      flush = this.#flush(key);
+      this.#flushes.set(key, flush);
+    }
+    return flush;
+  }
+
+  async #flush(key: string): Promise<void> {
+    try {
+      // Let the saves of this turn of the event loop join the first write.
+      await Promise.resolve();
+      while (this.#dirty.has(key)) {
+        const value = this.#dirty.get(key);
+        this.#dirty.delete(key);
+        await this.#store.saveCursor(key, JSON.stringify(value));
+      }
+    } finally {
+      // No await between the last look at #dirty and this: a save that
+      // comes later starts a write of its own.
+      this.#flushes.delete(key);
+    }
   }
 }
 
