@@ -329,10 +329,13 @@ export class KvWorkList<T> {
         wait / 1000
       } s: ${messageOf(error)}`,
     );
-    await this.#kv.set(this.#key("claim", id), {
-      until: Date.now() + wait,
-      attempts,
-    } satisfies Claim);
+    await this.#kv.set(
+      this.#key("claim", id),
+      {
+        until: Date.now() + wait,
+        attempts,
+      } satisfies Claim,
+    );
   }
 
   #wakeUp(): void {

@@ -1,4 +1,5 @@
 import { type CursorStore, MemoryDedupeStore } from "../dedupe.ts";
+import { BusyError } from "../kv/dedupe_store.ts";
 import { listMessages } from "./api/messages.ts";
 import { listRooms } from "./api/rooms.ts";
 import type { WebexMessage, WebexRoom } from "./api/types.ts";
@@ -131,11 +132,19 @@ export class Poller {
     for (const json of fresh.reverse()) {
       // The pipeline the webhooks use, so a message is handled once
       // whichever path saw it first.
-      await handleMessageId(deps, {
-        id: json.id,
-        json,
-        skipRefusedPut: true,
-      });
+      try {
+        await handleMessageId(deps, {
+          id: json.id,
+          json,
+          skipRefusedPut: true,
+        });
+      } catch (error) {
+        // Claimed elsewhere (a queued delivery of it, or an instance that
+        // died on it): that claim's owner, or the queue's next attempt once
+        // its lease lapses, handles it; the pull goes on to the next.
+        if (!(error instanceof BusyError)) throw error;
+        deps.logger.debug(`Message ${json.id} is being handled elsewhere`);
+      }
       cursor = advance(cursor, stampOf(json.created) ?? 0, idOf(json));
       await this.#save(key, cursor);
     }
