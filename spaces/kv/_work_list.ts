@@ -258,8 +258,21 @@ export class KvWorkList<T> {
       const id = String(entry.key[entry.key.length - 1]);
       if (this.#inFlight.has(id)) continue;
       const claimKey = this.#key("claim", id);
+      // Most items were never claimed: try that first, one write, no read.
+      const fresh = await this.#kv.atomic()
+        .check({ key: claimKey, versionstamp: null }).check(entry)
+        .set(
+          claimKey,
+          { until: now + this.#lease, attempts: 1 } satisfies Claim,
+        )
+        .commit();
+      if (fresh.ok) {
+        started = true;
+        this.#inFlight.set(id, this.#run(handler, id, entry, 1));
+        continue;
+      }
       const claim = await this.#kv.get<Claim>(claimKey);
-      if (claim.value && claim.value.until > now) continue;
+      if (!claim.value || claim.value.until > now) continue;
       const attempts = (claim.value?.attempts ?? 0) + 1;
       const taken = await this.#kv.atomic().check(claim).check(entry)
         .set(claimKey, { until: now + this.#lease, attempts } satisfies Claim)

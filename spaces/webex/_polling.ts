@@ -98,9 +98,15 @@ export class Poller {
       key,
       advance(cursor ?? { stamp, ids: [] }, stamp, idOf(message)),
     );
-    // A pull after a downtime starts from the newest event handled.
+    // A pull after a downtime starts from the newest event handled. The
+    // watermark only grows: one this process saw at or past the stamp
+    // spares a read and a write per message.
+    if (this.#watermark >= stamp) return;
     await this.#advanceWatermark(stamp);
   }
+
+  /** The newest watermark this process read or wrote. */
+  #watermark = -Infinity;
 
   async #pullRoom(
     deps: PollingDeps,
@@ -152,7 +158,9 @@ export class Poller {
 
   async #advanceWatermark(stamp: number): Promise<void> {
     const watermark = await this.#load<Watermark>(WATERMARK);
+    this.#watermark = Math.max(this.#watermark, watermark?.stamp ?? -Infinity);
     if (watermark && watermark.stamp >= stamp) return;
+    this.#watermark = Math.max(this.#watermark, stamp);
     await this.#save(WATERMARK, {
       start: watermark?.start ?? stamp,
       stamp,
