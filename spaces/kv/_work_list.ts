@@ -68,6 +68,8 @@ export class KvWorkList<T> {
   #pending: { item: T; done: PromiseWithResolvers<void> }[] = [];
   #committing?: Promise<void>;
   #inFlight = new Map<string, Promise<void>>();
+  /** Jobs that `stop()` handed back to the list while they ran. */
+  #abandoned = new Set<string>();
   #wake = Promise.withResolvers<void>();
   #running = false;
   #loop?: Promise<void>;
@@ -203,6 +205,7 @@ export class KvWorkList<T> {
     const abandoned = [...this.#inFlight.keys()];
     this.#inFlight.clear();
     for (const id of abandoned) {
+      this.#abandoned.add(id);
       await this.#kv.delete(this.#key("claim", id)).catch(() => {});
     }
   }
@@ -295,7 +298,7 @@ export class KvWorkList<T> {
       await handler(entry.value);
       await this.#finish(id, entry);
     } catch (error) {
-      if (!this.#inFlight.has(id)) return; // abandoned by stop()
+      if (this.#abandoned.has(id)) return; // handed back by stop()
       await this.#failed(id, entry, attempts, error).catch((failure) =>
         this.#logger.warn(
           `Could not record a failed job in ${this.#label}: ${
