@@ -32,6 +32,8 @@ export interface InstanceOptions {
   serverUrl: string;
   /** The KV file; `:memory:` when absent. */
   kv?: string;
+  /** The bot module, from the root. @default "tests/_cluster_bot.ts" */
+  bot?: string;
   /** More environment, such as `SPACE_KV_LEASE`. */
   env?: Record<string, string>;
   /** Give up waiting for "Listening on" after this many ms. @default 20_000 */
@@ -56,7 +58,7 @@ export async function startInstance(
     "--hostname",
     "127.0.0.1",
     "--bot",
-    "tests/_cluster_bot.ts",
+    options.bot ?? "tests/_cluster_bot.ts",
     "--purge",
     "own",
   ];

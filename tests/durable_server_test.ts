@@ -131,7 +131,9 @@ Deno.test("without a secret, the server makes one, signs its webhooks with it, s
     await using first = await serve(webex, file.path, { bot: watch.bot });
     secret = String(first.running.space.context.get("space.webhook_secret"));
     assert.match(secret, /^[0-9a-f]{64}$/);
-    assert.ok(first.lines.some((line) => /generated one and kept it/.test(line)));
+    assert.ok(
+      first.lines.some((line) => /generated one and kept it/.test(line)),
+    );
     assert.equal(first.lines.some((line) => line.includes(secret)), false);
     const forged = await post(
       first.url,
@@ -145,7 +147,10 @@ Deno.test("without a secret, the server makes one, signs its webhooks with it, s
   }
   // A second start (or another instance) on the same KV: the same secret.
   await using second = await serve(webex, file.path);
-  assert.equal(second.running.space.context.get("space.webhook_secret"), secret);
+  assert.equal(
+    second.running.space.context.get("space.webhook_secret"),
+    secret,
+  );
   assert.ok(second.lines.some((line) => /using the one kept/.test(line)));
   assert.equal(
     watch.events.filter((event) => event.type === "join").length,
@@ -171,8 +176,14 @@ Deno.test("a space that must verify signatures but has no secret answers 503, ne
     body: membership("R1", "P1"),
   });
   assert.equal((await space.webhook(request)).status, 503);
-  assert.equal((await space.webhook(JSON.parse(membership("R", "P")))).status, 503);
-  assert.equal(lines.filter((line) => /no webhook secret/.test(line)).length, 1);
+  assert.equal(
+    (await space.webhook(JSON.parse(membership("R", "P")))).status,
+    503,
+  );
+  assert.equal(
+    lines.filter((line) => /no webhook secret/.test(line)).length,
+    1,
+  );
 });
 
 Deno.test("signed deliveries of 80 KiB and 900 KiB, and deep nesting, never get a 5xx: queued small, or refused 400", async () => {

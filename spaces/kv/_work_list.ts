@@ -68,6 +68,8 @@ export class KvWorkList<T> {
   #pending: { item: T; done: PromiseWithResolvers<void> }[] = [];
   #committing?: Promise<void>;
   #inFlight = new Map<string, Promise<void>>();
+  /** Jobs that `stop()` handed back to the list while they ran. */
+  #abandoned = new Set<string>();
   #wake = Promise.withResolvers<void>();
   #running = false;
   #loop?: Promise<void>;
@@ -203,6 +205,7 @@ export class KvWorkList<T> {
     const abandoned = [...this.#inFlight.keys()];
     this.#inFlight.clear();
     for (const id of abandoned) {
+      this.#abandoned.add(id);
       await this.#kv.delete(this.#key("claim", id)).catch(() => {});
     }
   }
@@ -258,8 +261,21 @@ export class KvWorkList<T> {
       const id = String(entry.key[entry.key.length - 1]);
       if (this.#inFlight.has(id)) continue;
       const claimKey = this.#key("claim", id);
+      // Most items were never claimed: try that first, one write, no read.
+      const fresh = await this.#kv.atomic()
+        .check({ key: claimKey, versionstamp: null }).check(entry)
+        .set(
+          claimKey,
+          { until: now + this.#lease, attempts: 1 } satisfies Claim,
+        )
+        .commit();
+      if (fresh.ok) {
+        started = true;
+        this.#inFlight.set(id, this.#run(handler, id, entry, 1));
+        continue;
+      }
       const claim = await this.#kv.get<Claim>(claimKey);
-      if (claim.value && claim.value.until > now) continue;
+      if (!claim.value || claim.value.until > now) continue;
       const attempts = (claim.value?.attempts ?? 0) + 1;
       const taken = await this.#kv.atomic().check(claim).check(entry)
         .set(claimKey, { until: now + this.#lease, attempts } satisfies Claim)
@@ -282,7 +298,7 @@ export class KvWorkList<T> {
       await handler(entry.value);
       await this.#finish(id, entry);
     } catch (error) {
-      if (!this.#inFlight.has(id)) return; // abandoned by stop()
+      if (this.#abandoned.has(id)) return; // handed back by stop()
       await this.#failed(id, entry, attempts, error).catch((failure) =>
         this.#logger.warn(
           `Could not record a failed job in ${this.#label}: ${
@@ -329,10 +345,13 @@ export class KvWorkList<T> {
         wait / 1000
       } s: ${messageOf(error)}`,
     );
-    await this.#kv.set(this.#key("claim", id), {
-      until: Date.now() + wait,
-      attempts,
-    } satisfies Claim);
+    await this.#kv.set(
+      this.#key("claim", id),
+      {
+        until: Date.now() + wait,
+        attempts,
+      } satisfies Claim,
+    );
   }
 
   #wakeUp(): void {

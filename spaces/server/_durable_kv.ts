@@ -79,7 +79,10 @@ export function kvPlace(
  * created, or stays locked by another process; the message names the file
  * and says what to do.
  */
-export async function openKvAt(place: KvPlace, logger: Logger): Promise<Deno.Kv> {
+export async function openKvAt(
+  place: KvPlace,
+  logger: Logger,
+): Promise<Deno.Kv> {
   if (place.path && place.path !== ":memory:") {
     await Deno.mkdir(dirname(place.path), { recursive: true }).catch(
       (error) => {

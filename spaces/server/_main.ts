@@ -109,9 +109,11 @@ export async function main(args: string[]): Promise<number> {
   const left = await running.stop();
   signals.remove();
   console.log(
-    left === 0 ? "Stopped" : `Stopped; ${
-      left < 0 ? "some" : left
-    } deliveries left queued in the KV for the next start`,
+    left === 0
+      ? "Stopped"
+      : `Stopped; ${
+        left < 0 ? "some" : left
+      } deliveries left queued in the KV for the next start`,
   );
   return 0;
 }

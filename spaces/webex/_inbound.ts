@@ -55,8 +55,13 @@ export async function receiveDelivery(
   let item: unknown = input;
   if (deps.requireSignature && !deps.secret) {
     await (input instanceof Request ? input.body?.cancel() : undefined);
-    limitedLog(deps, "error", "unsigned", () =>
-      "Refused webhook deliveries: no webhook secret is set, and unsigned deliveries are never taken");
+    limitedLog(
+      deps,
+      "error",
+      "unsigned",
+      () =>
+        "Refused webhook deliveries: no webhook secret is set, and unsigned deliveries are never taken",
+    );
     return answer(503, { error: "The server has no webhook secret" });
   }
   if (input instanceof Request) {
@@ -110,10 +115,15 @@ export async function receiveDelivery(
       await deps.inbox.put(delivery);
     } catch (error) {
       // Webex delivers again later, and catch-up brings the messages.
-      limitedLog(deps, "warn", "queue", () =>
-        `Answered 503 to a webhook delivery: could not queue it: ${
-          messageOf(error)
-        }`);
+      limitedLog(
+        deps,
+        "warn",
+        "queue",
+        () =>
+          `Answered 503 to a webhook delivery: could not queue it: ${
+            messageOf(error)
+          }`,
+      );
       return new Response(
         JSON.stringify({ error: "Busy: deliver it again later" }),
         {

@@ -95,7 +95,10 @@ export async function isReplay(
 }
 
 /** Log lines that a flood could repeat: at most one per kind every 10 s, with a count. */
-const limits = new WeakMap<object, Map<string, { at: number; count: number }>>();
+const limits = new WeakMap<
+  object,
+  Map<string, { at: number; count: number }>
+>();
 
 export function limitedLog(
   deps: InboundDeps,
@@ -115,4 +118,3 @@ export function limitedLog(
   kinds.set(kind, { at: now, count: 0 });
   deps.logger[level](line() + more);
 }
-

@@ -1,4 +1,5 @@
 import { type CursorStore, MemoryDedupeStore } from "../dedupe.ts";
+import { BusyError } from "../kv/dedupe_store.ts";
 import { listMessages } from "./api/messages.ts";
 import { listRooms } from "./api/rooms.ts";
 import type { WebexMessage, WebexRoom } from "./api/types.ts";
@@ -112,9 +113,15 @@ export class Poller {
       key,
       advance(cursor ?? { stamp, ids: [] }, stamp, idOf(message)),
     );
-    // A pull after a downtime starts from the newest event handled.
+    // A pull after a downtime starts from the newest event handled. The
+    // watermark only grows: one this process saw at or past the stamp
+    // spares a read and a write per message.
+    if (this.#watermark >= stamp) return;
     await this.#advanceWatermark(stamp);
   }
+
+  /** The newest watermark this process read or wrote. */
+  #watermark = -Infinity;
 
   async #pullRoom(
     deps: PollingDeps,
@@ -146,11 +153,19 @@ export class Poller {
     for (const json of fresh.reverse()) {
       // The pipeline the webhooks use, so a message is handled once
       // whichever path saw it first.
-      await handleMessageId(deps, {
-        id: json.id,
-        json,
-        skipRefusedPut: true,
-      });
+      try {
+        await handleMessageId(deps, {
+          id: json.id,
+          json,
+          skipRefusedPut: true,
+        });
+      } catch (error) {
+        // Claimed elsewhere (a queued delivery of it, or an instance that
+        // died on it): that claim's owner, or the queue's next attempt once
+        // its lease lapses, handles it; the pull goes on to the next.
+        if (!(error instanceof BusyError)) throw error;
+        deps.logger.debug(`Message ${json.id} is being handled elsewhere`);
+      }
       cursor = advance(cursor, stampOf(json.created) ?? 0, idOf(json));
       await this.#save(key, cursor);
     }
@@ -158,7 +173,9 @@ export class Poller {
 
   async #advanceWatermark(stamp: number): Promise<void> {
     const watermark = await this.#load<Watermark>(WATERMARK);
+    this.#watermark = Math.max(this.#watermark, watermark?.stamp ?? -Infinity);
     if (watermark && watermark.stamp >= stamp) return;
+    this.#watermark = Math.max(this.#watermark, stamp);
     await this.#save(WATERMARK, {
       start: watermark?.start ?? stamp,
       stamp,

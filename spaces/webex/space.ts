@@ -390,12 +390,13 @@ export class WebexSpace extends Space {
    * Fetches an attachment's bytes as a stream.
    *
    * @param url The content URL of the attachment.
-   * @param options A signal to cancel.
-   * @returns The bytes, to be read or cancelled.
+   * @param options The largest size taken (`maxBytes`, default 100 MiB), and a signal.
+   * @returns The bytes, to be read or cancelled; the stream errors once it
+   * brings more than announced or than `maxBytes`.
    */
   getAttachment(
     url: string,
-    options: SignalOptions = {},
+    options: Omit<DownloadOptions, "dir"> = {},
   ): Promise<ReadableStream<Uint8Array>> {
     const checked = requireText(url, "getAttachment", "url");
     return getAttachment(this.client, checked, options);
@@ -405,7 +406,8 @@ export class WebexSpace extends Space {
    * Streams an attachment to a file with a sanitised, unused name.
    *
    * @param url The content URL of the attachment.
-   * @param options The folder (default: a new temporary folder), and a signal.
+   * @param options The folder (default: a new temporary folder), the
+   * largest size taken (`maxBytes`, default 100 MiB), and a signal.
    * @returns The path of the saved file.
    */
   downloadAttachment(
