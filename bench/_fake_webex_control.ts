@@ -24,7 +24,13 @@
 import { FakeWebex } from "../testing.ts";
 import { epochMs, stdinClosed } from "./_report.ts";
 
-const webex = await FakeWebex.start({ deliveryTimeout: 60_000 });
+// The floor benchmark delivers concurrently, without the room read limit.
+const concurrency = Number(Deno.env.get("FAKE_DELIVERY_CONCURRENCY") || 1);
+const webex = await FakeWebex.start({
+  deliveryTimeout: 60_000,
+  deliveryConcurrency: concurrency,
+  ...(concurrency > 1 ? { roomReadConcurrency: false as const } : {}),
+});
 const alice = webex.addUser({
   email: "alice@bench.example",
   displayName: "Alice",

@@ -24,7 +24,12 @@
  * - `burst, echo bot`: 2,000 messages at once to a bot that answers each
  *   with `space.postMessage` (whose own deliveries the hook route drops).
  *
- * `BENCH_MESSAGES` changes the 2,000.
+ * `BENCH_MESSAGES` changes the 2,000. `BENCH_KV` chooses where the server
+ * keeps its queue: unset, a KV file in a new temporary folder (what
+ * `server.ts` does by default); `:memory:` for the in-memory KV; `none`
+ * passes no `kv` at all (on a version before the durable default, the
+ * in-memory queue). The hook's answer time (from the request reaching the
+ * handler to its response) is reported per phase, p50 and p99.
  *
  * Usage: `deno run -A bench/end_to_end.ts`
  *
@@ -48,6 +53,7 @@ const ONE_BY_ONE = 300;
 const WARM_UP = 200;
 const SECRET = "bench-end-to-end-secret";
 const TIMEOUT_MS = 180_000;
+const KV = Deno.env.get("BENCH_KV");
 
 interface FakeInfo {
   url: string;
@@ -117,8 +123,12 @@ async function within<T>(promise: Promise<T>, what: string): Promise<T> {
   }
 }
 
+/** How long the hook route took to answer each delivery, in ms. */
+const hookTimes: number[] = [];
+
 interface Phase {
   name: string;
+  hookMs: { p50: number; p99: number };
   messages: number;
   seconds: number;
   eventsPerSecond: number;
@@ -135,6 +145,7 @@ async function phase(
   oneByOne: boolean,
 ): Promise<Phase> {
   recorder.reset();
+  hookTimes.length = 0;
   const start = epochMs();
   if (oneByOne) {
     for (let index = 1; index <= count; index++) {
@@ -157,8 +168,10 @@ async function phase(
     problems.push(`${stats.failed} deliveries failed: ${stats.failures}`);
   }
   const latency = summarise(recorder.latencies);
+  const hook = summarise(hookTimes);
   return {
     name,
+    hookMs: { p50: round(hook.p50, 2), p99: round(hook.p99, 2) },
     messages: count,
     seconds: round(seconds, 3),
     eventsPerSecond: round(count / seconds, 1),
@@ -185,7 +198,10 @@ async function runAll(): Promise<number> {
     // `server.url` must be known before the server starts: a port kept
     // from now on takes the deliveries.
     await using front = openFrontDoor();
+    const dir = await Deno.makeTempDir({ prefix: "shellbot-bench-" });
+    const kv = KV === "none" ? undefined : KV ?? `${dir}/kv.sqlite3`;
     const running = await startServer({
+      ...(kv === undefined ? {} : { kv }),
       bot: recorder.bot,
       settings: {
         space: {
@@ -202,7 +218,13 @@ async function runAll(): Promise<number> {
     });
     // The same handler startServer serves, called in this process: no
     // extra hop for the deliveries measured.
-    front.route(createHookHandler(running.space));
+    const hook = createHookHandler(running.space);
+    front.route(async (request) => {
+      const begin = performance.now();
+      const answer = await hook(request);
+      hookTimes.push(performance.now() - begin);
+      return answer;
+    });
     const phases: Phase[] = [];
     try {
       if (running.mode !== "webhook") throw new Error("Not in webhook mode");
@@ -217,12 +239,24 @@ async function runAll(): Promise<number> {
       );
     } finally {
       await running.stop();
+      await Deno.remove(dir, { recursive: true });
     }
     console.log(
-      "End to end: FakeWebex (own process) → signed delivery → hook route → GET /messages/{id} → bot",
+      `End to end (kv: ${
+        kv ?? "none"
+      }): FakeWebex (own process) → signed delivery → hook route → GET /messages/{id} → bot`,
     );
     printTable([
-      ["phase", "messages", "seconds", "events/s", "p50 ms", "p99 ms"],
+      [
+        "phase",
+        "messages",
+        "seconds",
+        "events/s",
+        "p50 ms",
+        "p99 ms",
+        "hook p50 ms",
+        "hook p99 ms",
+      ],
       ...phases.map((p) => [
         p.name,
         String(p.messages),
@@ -230,6 +264,8 @@ async function runAll(): Promise<number> {
         p.eventsPerSecond.toFixed(0),
         p.latencyMs.p50.toFixed(2),
         p.latencyMs.p99.toFixed(2),
+        p.hookMs.p50.toFixed(2),
+        p.hookMs.p99.toFixed(2),
       ]),
     ]);
     for (const p of phases) {
@@ -237,7 +273,7 @@ async function runAll(): Promise<number> {
         console.log(`FAIL ${p.name}: ${problem}`);
       }
     }
-    await writeOut("end_to_end", { messages: MESSAGES, phases });
+    await writeOut("end_to_end", { messages: MESSAGES, kv, phases });
     return phases.some((p) => p.problems.length > 0) ? 1 : 0;
   } finally {
     await fakeProcess.stop();

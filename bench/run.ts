@@ -13,15 +13,17 @@ const BENCHMARKS: string[] = [
   "webhook_intake.ts",
   "intake_attack.ts",
   "end_to_end.ts",
+  "floor.ts",
   "local_space.ts",
   "kv_throughput.ts",
   "attachments.ts",
   "toolkit_routing.ts",
   "reply_latency.ts",
+  "signature.ts",
 ];
 
 /** Files written for `deno bench` rather than run as programs. */
-const DENO_BENCH = new Set(["toolkit_routing.ts"]);
+const DENO_BENCH = new Set(["toolkit_routing.ts", "signature.ts"]);
 
 const wanted = Deno.args.map((name) => name.replace(/\.ts$/, "") + ".ts");
 const unknown = wanted.filter((name) => !BENCHMARKS.includes(name));

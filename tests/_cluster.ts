@@ -30,8 +30,10 @@ export interface InstanceOptions {
   room: string;
   /** The public URL: the proxy's. */
   serverUrl: string;
-  /** The KV file; in memory when absent. */
+  /** The KV file; `:memory:` when absent. */
   kv?: string;
+  /** The bot module, from the root. @default "tests/_cluster_bot.ts" */
+  bot?: string;
   /** More environment, such as `SPACE_KV_LEASE`. */
   env?: Record<string, string>;
   /** Give up waiting for "Listening on" after this many ms. @default 20_000 */
@@ -56,11 +58,11 @@ export async function startInstance(
     "--hostname",
     "127.0.0.1",
     "--bot",
-    "tests/_cluster_bot.ts",
+    options.bot ?? "tests/_cluster_bot.ts",
     "--purge",
     "own",
   ];
-  if (options.kv !== undefined) args.push("--kv", options.kv);
+  args.push("--kv", options.kv ?? ":memory:");
   const child = new Deno.Command(Deno.execPath(), {
     args,
     cwd: ROOT,

@@ -49,6 +49,7 @@ async function setUp() {
       server: { url: door.url },
     },
     env: () => undefined,
+    kv: ":memory:",
     hostname: "127.0.0.1",
     port: 0,
   });

@@ -108,6 +108,7 @@ Deno.test("startServer bonds to the room, creating it with its participants, and
       },
     },
     env: () => undefined,
+    kv: ":memory:",
     hostname: "127.0.0.1",
     port: 0,
   });
@@ -136,8 +137,9 @@ function freePort(): number {
   return port;
 }
 
-Deno.test("server.ts as a program registers its webhooks and removes them on SIGTERM", async () => {
+Deno.test("server.ts as a program registers its webhooks, and keeps them on SIGTERM for the next start", async () => {
   await using webex = await FakeWebex.start();
+  const dir = await Deno.makeTempDir({ prefix: "shellbot_server_" });
   webex.addRoom({ title: "Ops" });
   const door = frontDoor();
   const child = new Deno.Command(Deno.execPath(), {
@@ -149,6 +151,8 @@ Deno.test("server.ts as a program registers its webhooks and removes them on SIG
       "0",
       "--hostname",
       "127.0.0.1",
+      "--kv",
+      `${dir}/kv.sqlite3`,
     ],
     env: {
       NO_COLOR: "1",
@@ -186,8 +190,11 @@ Deno.test("server.ts as a program registers its webhooks and removes them on SIG
     await door.close();
     assert.equal(status.code, 0, stderr.text);
     assert.equal(stderr.text.includes(webex.bot.token), false);
+    await Deno.remove(dir, { recursive: true });
   }
-  assert.deepEqual(webex.webhooks(), []);
+  // Kept: removing them would lose the events posted until the next start.
+  assert.equal(webex.webhooks().length, 3);
+  assert.match(stdout.text, new RegExp(`KV file ${dir}/kv.sqlite3`));
 });
 
 Deno.test("a start that fails leaves no server listening", async () => {
@@ -202,6 +209,7 @@ Deno.test("a start that fails leaves no server listening", async () => {
         server: { url: `http://127.0.0.1:${port}` },
       },
       env: () => undefined,
+      kv: ":memory:",
       hostname: "127.0.0.1",
       port,
     })

@@ -1,7 +1,8 @@
 /**
  * Webhook deliveries: each event the state emits is POSTed to every active
- * webhook that may see it, in order per webhook, without holding up the API
- * answer that caused it.
+ * webhook that may see it, without holding up the API answer that caused
+ * it: in order per webhook, one at a time, or up to `concurrency` at once
+ * per webhook (started in order), as Webex does under load.
  *
  * Unlike the real service, a failed delivery is not retried: it only counts
  * towards the failures that turn a webhook `inactive`. Like it, a delivery
@@ -80,8 +81,12 @@ export class Deliveries {
   #client = Deno.createHttpClient({});
   #signer = new Signer();
   #closing = new AbortController();
-  /** Webhook uuid → the last delivery queued for it. */
-  #tails = new Map<string, Promise<void>>();
+  /** Webhook uuid → its deliveries waiting for a free slot, in order. */
+  #lines = new Map<
+    string,
+    { waiting: (() => Promise<void>)[]; busy: number }
+  >();
+  #concurrency: number;
   #pending = new Set<Promise<void>>();
   #listener = (event: FakeEvent) => this.#onEvent(event);
   #closed?: Promise<void>;
@@ -96,9 +101,12 @@ export class Deliveries {
       timeout: number;
       redeliveryRate?: number;
       seed?: number;
+      /** Deliveries in flight at once per webhook; 1 keeps them in order. */
+      concurrency?: number;
     },
   ) {
     this.#state = state;
+    this.#concurrency = options.concurrency ?? 1;
     this.#redeliveryRate = options.redeliveryRate ?? 0;
     // Its own generator, so that redeliveries do not shift the draws of
     // fault rules made from the same seed.
@@ -150,18 +158,34 @@ export class Deliveries {
     event: FakeEvent,
     repeat: boolean,
   ): void {
-    const tail = this.#tails.get(webhook.uuid) ?? Promise.resolve();
-    const next = tail.then(() =>
-      this.#deliver(webhook, body, secret, event, repeat)
+    const { promise, resolve } = Promise.withResolvers<void>();
+    let line = this.#lines.get(webhook.uuid);
+    if (!line) {
+      line = { waiting: [], busy: 0 };
+      this.#lines.set(webhook.uuid, line);
+    }
+    line.waiting.push(() =>
+      this.#deliver(webhook, body, secret, event, repeat).then(resolve)
     );
-    this.#tails.set(webhook.uuid, next);
-    this.#pending.add(next);
-    void next.then(() => {
-      this.#pending.delete(next);
-      if (this.#tails.get(webhook.uuid) === next) {
-        this.#tails.delete(webhook.uuid);
-      }
-    });
+    this.#pending.add(promise);
+    void promise.then(() => this.#pending.delete(promise));
+    this.#pump(webhook.uuid);
+  }
+
+  /** Starts waiting deliveries of a webhook while it has free slots. */
+  #pump(uuid: string): void {
+    const line = this.#lines.get(uuid);
+    if (!line) return;
+    while (line.busy < this.#concurrency && line.waiting.length > 0) {
+      const job = line.waiting.shift()!;
+      line.busy++;
+      void job().then(() => {
+        line.busy--;
+        if (line.busy === 0 && line.waiting.length === 0) {
+          this.#lines.delete(uuid);
+        } else this.#pump(uuid);
+      });
+    }
   }
 
   /** Never rejects: every outcome goes to the log. */

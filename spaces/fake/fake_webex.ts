@@ -88,7 +88,8 @@ export class FakeWebex extends FakeWebexActs implements AsyncDisposable {
    * how webhook deliveries fail.
    * @returns The running fake; close it with `close()` or `await using`.
    * @throws {RangeError} When `inactiveAfter` or `deliveryTimeout` is not a
-   * positive number, `roomReadConcurrency` not a positive integer or false,
+   * positive number, `deliveryConcurrency` not a positive integer,
+   * `roomReadConcurrency` not a positive integer or false,
    * or `redeliveryRate` not in 0..1.
    *
    * @example Start and stop
@@ -114,6 +115,14 @@ export class FakeWebex extends FakeWebexActs implements AsyncDisposable {
       return Promise.reject(
         new RangeError(
           `Cannot start FakeWebex: deliveryTimeout must be positive, got ${timeout}`,
+        ),
+      );
+    }
+    const concurrency = options.deliveryConcurrency ?? 1;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      return Promise.reject(
+        new RangeError(
+          `Cannot start FakeWebex: deliveryConcurrency must be a positive integer, got ${concurrency}`,
         ),
       );
     }
@@ -156,6 +165,7 @@ export class FakeWebex extends FakeWebexActs implements AsyncDisposable {
       timeout,
       redeliveryRate,
       seed: options.seed ?? 1,
+      concurrency,
     });
     options.signal?.addEventListener("abort", () => void deliveries.close(), {
       once: true,

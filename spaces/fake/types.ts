@@ -166,6 +166,14 @@ export interface FakeWebexOptions {
    */
   deliveryTimeout?: number;
   /**
+   * How many deliveries to one webhook may be in flight at once. With 1
+   * they are POSTed one at a time, in order; with more they start in order
+   * and may finish in any order, as Webex delivers under load.
+   *
+   * @default {1}
+   */
+  deliveryConcurrency?: number;
+  /**
    * How many concurrent reads of one room (`GET /messages`, `GET
    * /messages/{id}`, `GET /rooms/{id}`, `GET /memberships?roomId=`) the fake
    * serves; one more is answered 429 with `Retry-After: 1`, as Webex does

@@ -18,15 +18,19 @@ Options:
                        websocket (real time without a public URL; undocumented
                        by Webex, falls back to polling). Default SPACE_EVENTS,
                        else webhook with SERVER_URL, else polling
-  --kv <path>          share the work with other instances through Deno KV: a
-                       SQLite file, or :deploy for Deno Deploy's KV (default
-                       DENO_KV_PATH; without it, one process in memory)
+  --kv <path>          where the queue, the handled events and the cursors
+                       live: a SQLite file shared by the instances of one
+                       machine, :deploy for Deno Deploy's KV, or :memory:
+                       (lost at exit). Default DENO_KV_PATH, else Deploy's KV
+                       there, else ./.shellbot/kv.sqlite3
   -h, --help           show this help
 `;
 
 /**
  * The program `deno run server.ts`: starts the server from the arguments,
- * runs until SIGINT or SIGTERM, then stops cleanly.
+ * runs until SIGINT or SIGTERM, then stops taking deliveries and drains the
+ * queue for up to `server.drain` seconds; a second signal exits at once
+ * (what is queued stays in the KV for the next start).
  *
  * @returns The exit code: 0, 1 when the start failed, 2 for bad arguments.
  */
@@ -77,10 +81,8 @@ export async function main(args: string[]): Promise<number> {
   }
   // Listen for signals first: a SIGTERM during start-up still stops cleanly.
   const stopped = Promise.withResolvers<void>();
-  const onSignal = () => stopped.resolve();
-  Deno.addSignalListener("SIGINT", onSignal);
-  Deno.addSignalListener("SIGTERM", onSignal);
-  let running: RunningServer;
+  const signals = onSignals(stopped.resolve, () => running);
+  let running: RunningServer | undefined;
   try {
     running = await startServer({
       bot: flags.bot === undefined ? undefined : await loadBot(flags.bot),
@@ -103,9 +105,47 @@ export async function main(args: string[]): Promise<number> {
   }
   console.log(`Listening on ${running.address} (${running.mode})`);
   await stopped.promise;
-  Deno.removeSignalListener("SIGINT", onSignal);
-  Deno.removeSignalListener("SIGTERM", onSignal);
-  await running.stop();
-  console.log("Stopped");
+  console.log("Stopping: taking no more deliveries, draining the queue");
+  const left = await running.stop();
+  signals.remove();
+  console.log(
+    left === 0
+      ? "Stopped"
+      : `Stopped; ${
+        left < 0 ? "some" : left
+      } deliveries left queued in the KV for the next start`,
+  );
   return 0;
+}
+
+/**
+ * The first SIGINT or SIGTERM calls `first`; a second one exits at once,
+ * after handing the jobs under way back to the queue (bounded: the KV
+ * keeps everything anyway).
+ */
+function onSignals(
+  first: () => void,
+  running: () => RunningServer | undefined,
+): { remove(): void } {
+  let count = 0;
+  const listener = () => {
+    if (++count === 1) return first();
+    if (count > 2) Deno.exit(1);
+    console.log("Stopping at once: what is queued stays in the KV");
+    const timer = setTimeout(() => Deno.exit(1), 1_000);
+    (running()?.abandon() ?? Promise.resolve()).catch(() => {}).finally(
+      () => {
+        clearTimeout(timer);
+        Deno.exit(1);
+      },
+    );
+  };
+  Deno.addSignalListener("SIGINT", listener);
+  Deno.addSignalListener("SIGTERM", listener);
+  return {
+    remove() {
+      Deno.removeSignalListener("SIGINT", listener);
+      Deno.removeSignalListener("SIGTERM", listener);
+    },
+  };
 }

@@ -1,15 +1,18 @@
-import { type BotHandler, type BotLike, botSink, runBot } from "../bot.ts";
+import { type BotHandler, type BotLike, botSink } from "../bot.ts";
 import { Context, type Settings } from "../context.ts";
 import { ConfigurationError } from "../errors.ts";
-import type { SpaceEvent } from "../events.ts";
-import { KvDedupeStore, KvQueue } from "../kv.ts";
-import { EventQueue } from "../queue.ts";
+import { KvDedupeStore } from "../kv/dedupe_store.ts";
+import { KvWorkList } from "../kv/_work_list.ts";
+import type { Logger } from "../log.ts";
 import type { WebexDelivery } from "../webex/delivery.ts";
 import { WebexSpace } from "../webex/space.ts";
-import { messageOf } from "../_objects.ts";
 import demoBot from "../../examples/demo_bot.ts";
 import { bond } from "./_bond.ts";
+import { kvPlace, openKvAt } from "./_durable_kv.ts";
+import { serverLogger } from "./_server_logger.ts";
+import { sharedWebhookSecret } from "./_webhook_secret.ts";
 import { settingsFromEnv } from "./settings_from_env.ts";
+import { watchWebhooks } from "./_webhook_watch.ts";
 
 /** What a bot on Webex is made of; see `StartServerOptions` for each. */
 export interface PrepareBotOptions {
@@ -19,29 +22,38 @@ export interface PrepareBotOptions {
   purge?: "all" | "own";
   fetch?: typeof fetch;
   kv?: string;
+  logger?: Logger;
 }
 
 /** How events reach a prepared bot, once it receives them. */
 export interface Receiving {
   mode: "webhook" | "polling" | "websocket";
+  /** Stops polling, or the periodic check of the webhooks (which stay registered). */
   stop(): Promise<void>;
 }
 
 /** A connected space with its bot running, not yet receiving events. */
 export interface PreparedBot {
   space: WebexSpace;
+  /** Milliseconds that `stop()` drains for: `server.drain` seconds. */
+  drainDeadline: number;
   /** Registers webhooks when `server.url` is set, else starts polling. */
   receive(): Promise<Receiving>;
   /**
-   * Lets the bot finish the events it has: all those queued in memory;
-   * with KV, the jobs under way (the rest wait in KV for an instance).
+   * Lets the bot work through the queue for up to `deadline` ms, then
+   * stops and closes the KV; what is left stays queued in it.
+   *
+   * @returns The deliveries left in the queue (0 when it emptied).
    */
-  stop(): Promise<void>;
+  stop(deadline?: number): Promise<number>;
+  /** Stops at once: the jobs under way go back to the queue. */
+  abandon(): Promise<void>;
 }
 
 /**
- * Builds the Webex space from settings and environment, with Deno KV when
- * asked, connects it, bonds to its room and starts the bot's consumer.
+ * Builds the Webex space from settings and environment on Deno KV (a local
+ * file by default), with a generated webhook secret when none is set,
+ * connects it, bonds to its room and starts the worker of the queue.
  */
 export async function prepareBot(
   options: PrepareBotOptions,
@@ -49,39 +61,67 @@ export async function prepareBot(
   const env = options.env ?? ((name: string) => Deno.env.get(name));
   const context = new Context(settingsFromEnv(env), { env });
   if (options.settings) context.apply(options.settings);
+  const logger = options.logger ?? serverLogger;
   const bot = options.bot ?? demoBot;
-  const kvPath = options.kv ??
-    context.get<string | undefined>("space.kv") ?? env("DENO_KV_PATH");
-  const shared = kvPath === undefined
-    ? undefined
-    : await openShared(kvPath, leaseOf(context));
-  const memory = shared ? undefined : new EventQueue<SpaceEvent>();
-  // With KV, the bot runs inside the queue's job, and a failure of the bot
-  // fails the job, so that KV delivers the event again.
-  const ears = memory ??
-    botSink(bot, () => space, { rethrow: true });
-  const space: WebexSpace = new WebexSpace({
+  const lease = secondsOf(context, "space.kv_lease", "SPACE_KV_LEASE", 60);
+  const drainDeadline = secondsOf(context, "server.drain", "SERVER_DRAIN", 8);
+  const checkEvery = secondsOf(
     context,
-    ears,
-    fetch: options.fetch,
-    inbox: shared?.queue,
-    dedupe: shared?.dedupe,
-  });
+    "server.webhook_check",
+    "SERVER_WEBHOOK_CHECK",
+    300,
+  );
+  const bound = countOf(context, "server.queue_bound", "SERVER_QUEUE_BOUND");
+  const place = kvPlace(options.kv, context, env);
+  const kv = await openKvAt(place, logger);
+  let work: KvWorkList<WebexDelivery>;
+  let space: WebexSpace;
   try {
+    work = new KvWorkList<WebexDelivery>(kv, {
+      prefix: ["shellbot", "deliveries"],
+      bound,
+      lease,
+      label: place.label,
+      logger,
+    });
+    // The bot runs inside the job of its delivery: a failure of the bot
+    // fails the job, and the queue delivers the event again.
+    space = new WebexSpace({
+      context,
+      ears: botSink(bot, () => space, { rethrow: true }),
+      fetch: options.fetch,
+      logger,
+      inbox: work,
+      dedupe: new KvDedupeStore(kv, { lease }),
+      requireSignature: true,
+      replayWindow: 600_000,
+    });
     space.check();
+    // Never unsigned: without a secret, one is made and shared in the KV.
+    if (
+      context.get("server.url") && !context.get("space.webhook_secret")
+    ) {
+      context.set(
+        "space.webhook_secret",
+        await sharedWebhookSecret(kv, place.label, logger),
+      );
+    }
     await space.connect();
     await bond(space);
   } catch (error) {
-    await shared?.queue.close();
+    kv.close();
     throw error;
   }
-  const consumer = memory
-    ? runBot(bot, space, memory)
-    : shared!.queue.listen(async (delivery) =>
-      void await space.processDelivery(delivery)
-    );
+  work.start(async (delivery) => void await space.processDelivery(delivery));
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    kv.close();
+  };
   return {
     space,
+    drainDeadline,
     async receive() {
       const publicUrl = context.get<string | undefined>("server.url");
       const events = context.get<"webhook" | "polling" | "websocket">(
@@ -101,46 +141,57 @@ export async function prepareBot(
       const hookUrl = publicUrl.replace(/\/+$/, "") +
         context.get<string>("server.hook", "/hook");
       await space.register(hookUrl, { purge: options.purge });
-      space.logger.info(`Receiving events at ${hookUrl}`);
-      // With KV, the webhooks serve every instance: one that stops must
-      // leave them to the others (the next one to start keeps them).
-      if (shared) return { mode: "webhook" as const, stop: async () => {} };
-      return {
-        mode: "webhook" as const,
-        stop: () =>
-          space.onStop().catch((error) =>
-            space.logger.error(
-              `Could not remove the webhooks: ${messageOf(error)}`,
-            )
-          ),
-      };
+      logger.info(`Receiving events at ${hookUrl}`);
+      // The webhooks stay registered when the server stops: deliveries
+      // for events posted while it is down then fail at Webex, but a
+      // restart catches up on messages, and other instances keep
+      // receiving. Webex turns a webhook inactive after failures: a
+      // periodic check revives it and catches up.
+      const watch = watchWebhooks(space, checkEvery, logger);
+      return { mode: "webhook" as const, stop: () => watch.stop() };
     },
-    async stop() {
-      if (memory) memory.close();
-      else await shared!.queue.close();
-      await consumer;
+    async stop(deadline = drainDeadline) {
+      if (closed) return 0;
+      const emptied = await work.drain(deadline);
+      const left = emptied ? 0 : await work.size().catch(() => -1);
+      close();
+      return left;
+    },
+    async abandon() {
+      if (closed) return;
+      await work.stop();
+      close();
     },
   };
 }
 
-/** Opens the KV named by `--kv`, with its queue and dedupe store. */
-async function openShared(path: string, lease: number) {
-  const file = path === "" || path === ":deploy" ? undefined : path;
-  const queue = await KvQueue.open<WebexDelivery>(file, {
-    name: "shellbot-deliveries",
-  });
-  return { queue, dedupe: new KvDedupeStore(queue.kv, { lease }) };
-}
-
-/** `space.kv_lease`, in ms. */
-function leaseOf(context: Context): number {
-  const value = context.get<unknown>("space.kv_lease", 60);
+/** A setting in seconds, above 0; in ms. */
+function secondsOf(
+  context: Context,
+  key: string,
+  variable: string,
+  fallback: number,
+): number {
+  const value = context.get<unknown>(key, fallback);
   const seconds = Number(value);
   if (!(seconds > 0) || !Number.isFinite(seconds)) {
     throw new ConfigurationError(
-      `'space.kv_lease' (or SPACE_KV_LEASE) must be a number of seconds above 0, not '${value}'`,
-      { key: "space.kv_lease" },
+      `'${key}' (or ${variable}) must be a number of seconds above 0, not '${value}'`,
+      { key },
     );
   }
   return seconds * 1000;
+}
+
+/** `server.queue_bound`: a whole number above 0. */
+function countOf(context: Context, key: string, variable: string): number {
+  const value = context.get<unknown>(key, 10_000);
+  const count = Number(value);
+  if (!Number.isInteger(count) || count <= 0) {
+    throw new ConfigurationError(
+      `'${key}' (or ${variable}) must be a whole number above 0, not '${value}'`,
+      { key },
+    );
+  }
+  return count;
 }

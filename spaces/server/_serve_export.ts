@@ -34,7 +34,7 @@ export function createServeExport(
     try {
       await bot.receive();
     } catch (error) {
-      await bot.stop();
+      await bot.abandon();
       throw error;
     }
     return createHookHandler(bot.space);

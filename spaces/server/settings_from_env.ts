@@ -19,6 +19,9 @@ const ENV_SETTINGS = [
   "server.reading_limit",
   "server.body_timeout",
   "space.kv_lease",
+  "server.drain",
+  "server.queue_bound",
+  "server.webhook_check",
 ];
 
 /**

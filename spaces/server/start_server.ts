@@ -7,6 +7,7 @@
 
 import type { BotHandler, BotLike } from "../bot.ts";
 import type { Settings } from "../context.ts";
+import type { Logger } from "../log.ts";
 import type { WebexSpace } from "../webex/space.ts";
 import { createHookHandler } from "./hook_handler.ts";
 import { prepareBot, type Receiving } from "./_prepare_bot.ts";
@@ -28,18 +29,19 @@ export interface StartServerOptions {
   /** `fetch` for the Webex API. @default globalThis.fetch */
   fetch?: typeof fetch;
   /**
-   * Deno KV shared by several instances of the server: the hook route puts
-   * each delivery on a `KvQueue` and answers at once, every instance's
-   * worker takes deliveries from it and runs the bot, and a
-   * `KvDedupeStore` makes each event handled once across instances. A
-   * SQLite file path (one machine), `":deploy"` or `""` for
-   * `Deno.openKv()` without a path (the managed KV of Deno Deploy), or
-   * `":memory:"`. A claim lasts `space.kv_lease` seconds (default 60).
-   * `stop()` then leaves the webhooks registered, for the other instances.
-   * @default `space.kv`, else the environment variable `DENO_KV_PATH`, else
-   * off: events are queued in memory
+   * Where the server keeps its queue of deliveries, its record of handled
+   * events, its polling cursors and a generated webhook secret: Deno KV,
+   * shared by every instance that opens the same KV. A SQLite file path
+   * (its folder is created), `":deploy"` or `""` for `Deno.openKv()`
+   * without a path (the managed KV of Deno Deploy), or `":memory:"` (lost
+   * at exit). A claim lasts `space.kv_lease` seconds (default 60).
+   * @default `space.kv`, else the environment variable `DENO_KV_PATH`,
+   * else Deno Deploy's KV when running there, else the file
+   * `./.shellbot/kv.sqlite3`
    */
   kv?: string;
+  /** Where the server logs. @default info, warnings and errors to the console */
+  logger?: Logger;
 }
 
 /** A running webhook server, from {@linkcode startServer}. */
@@ -51,10 +53,19 @@ export interface RunningServer {
   /** How events arrive. */
   mode: "webhook" | "polling" | "websocket";
   /**
-   * Deregisters webhooks (unless they are shared through KV), stops polling
-   * and the server, and lets the bot finish.
+   * Stops taking deliveries (the hook route answers 503), lets the bot work
+   * through the queue for up to `server.drain` seconds (default 8), then
+   * stops polling and the server. What is left stays queued in the KV for
+   * the next start; the webhooks stay registered.
+   *
+   * @returns The deliveries left in the queue (0 when it emptied).
    */
-  stop(): Promise<void>;
+  stop(): Promise<number>;
+  /**
+   * Stops at once, as for a second signal: the jobs under way go back to
+   * the queue, for the next start (nothing answered 2xx is lost).
+   */
+  abandon(): Promise<void>;
 }
 
 /**
@@ -89,32 +100,56 @@ export async function startServer(
   const context = bot.space.context;
   let server: Deno.HttpServer<Deno.NetAddr> | undefined;
   let receiving: Receiving;
+  let accepting = true;
+  const hook = createHookHandler(bot.space);
   try {
     server = Deno.serve({
       hostname: options.hostname ??
         context.get<string>("server.hostname", "0.0.0.0"),
       port: options.port ?? Number(context.get("server.port", 8080)),
       onListen() {},
-    }, createHookHandler(bot.space));
+    }, (request) => accepting ? hook(request) : draining(request));
     // Listen first, so that no delivery arrives before the route exists.
     receiving = await bot.receive();
   } catch (error) {
     // A failed start leaves nothing running behind the caller's back.
     await server?.shutdown();
-    await bot.stop();
+    await bot.abandon();
     throw error;
   }
   const listening = server;
-  let stopping: Promise<void> | undefined;
+  let stopping: Promise<number> | undefined;
   return {
     space: bot.space,
     address: `http://${listening.addr.hostname}:${listening.addr.port}`,
     mode: receiving.mode,
     stop: () =>
       stopping ??= (async () => {
+        // Refused from now on: Webex delivers again, to another instance
+        // or to the next start, and catch-up brings the messages.
+        accepting = false;
         await receiving.stop();
+        const left = await bot.stop();
         await listening.shutdown();
-        await bot.stop();
+        return left;
       })(),
+    abandon: async () => {
+      accepting = false;
+      await receiving.stop();
+      await bot.abandon();
+      await listening.shutdown();
+    },
   };
+}
+
+/** The answer of a server that is stopping. */
+async function draining(request: Request): Promise<Response> {
+  await request.body?.cancel();
+  return new Response(
+    JSON.stringify({ error: "The server is stopping: deliver it again later" }),
+    {
+      status: 503,
+      headers: { "content-type": "application/json", "retry-after": "10" },
+    },
+  );
 }

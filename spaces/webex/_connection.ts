@@ -17,12 +17,14 @@ import type { Logger } from "../log.ts";
 import type { EventSink } from "../queue.ts";
 import { messageOf } from "../_objects.ts";
 import { getMe } from "./api/people.ts";
+import { listWebhooks } from "./api/webhooks.ts";
 import type { CallOptions } from "./api/types.ts";
 import { WebexClient } from "./client.ts";
 import type { WebexDelivery } from "./delivery.ts";
 import { type InboundDeps, processDelivery } from "./_inbound.ts";
 import { attachmentNamer } from "./_pipeline.ts";
 import { Poller } from "./_polling.ts";
+import { reportPullActivity } from "../_run_loop.ts";
 import { AUDIT_HOOKS, BOT_HOOKS, WebhookRegistry } from "./_webhooks.ts";
 import type { RegisterOptions, WebexSpaceOptions } from "./space_options.ts";
 import { runSocket } from "./socket/_runner.ts";
@@ -52,14 +54,17 @@ export class WebexConnection {
   #poller: Poller;
   #inbound?: InboundDeps;
   #hooks = new WebhookRegistry();
+  #registered?: { hookUrl: string; options: RegisterOptions };
 
   constructor(host: ConnectionHost, options: WebexSpaceOptions) {
     this.#host = host;
     this.#options = this.options = options;
     this.#dedupe = options.dedupe ?? new MemoryDedupeStore();
-    this.#poller = new Poller(
+    const poller = this.#poller = new Poller(
       isCursorStore(this.#dedupe) ? this.#dedupe : undefined,
     );
+    // Polling answers in seconds while a conversation goes on.
+    reportPullActivity(host, () => poller.activity);
   }
 
   /** The client for the bot token, made on first use (settings checked first). */
@@ -164,6 +169,7 @@ export class WebexConnection {
 
   /** Syncs the webhooks of both tokens, then catches up with one pull. */
   async register(hookUrl: string, options: RegisterOptions): Promise<void> {
+    this.#registered = { hookUrl, options: { purge: options.purge } };
     const sync = {
       targetUrl: hookUrl,
       secret: this.#host.context.get<string | undefined>(
@@ -188,6 +194,34 @@ export class WebexConnection {
     }
   }
 
+  /**
+   * Registers again when a webhook of the bot token that `register` put
+   * in place is inactive or gone; true when it did.
+   */
+  async reviveWebhooks(options: CallOptions): Promise<boolean> {
+    const registered = this.#registered;
+    if (!registered) return false;
+    const found = new Map<string, string>();
+    for await (
+      const hook of listWebhooks(this.client, {}, { signal: options.signal })
+    ) {
+      if (hook.targetUrl !== registered.hookUrl) continue;
+      found.set(String(hook.name ?? ""), String(hook.status ?? "active"));
+    }
+    const lame = BOT_HOOKS.filter((spec) => found.get(spec.name) !== "active");
+    if (lame.length === 0) return false;
+    this.#host.logger.info(
+      `Webhook ${
+        lame.map((spec) => spec.name).join(", ")
+      } was inactive or gone: registering again and catching up`,
+    );
+    await this.register(registered.hookUrl, {
+      ...registered.options,
+      signal: options.signal,
+    });
+    return true;
+  }
+
   /** Removes the webhooks that `register` put in place. */
   async deregister(options: CallOptions): Promise<void> {
     await this.#hooks.removeAll(options.signal);
@@ -205,7 +239,10 @@ export class WebexConnection {
       dedupe: this.#dedupe,
       logger,
       inbox: this.#options.inbox,
+      requireSignature: this.#options.requireSignature,
+      replayWindow: this.#options.replayWindow,
       noteHandled: (message) => this.#poller.noteHandled(message),
+      isBehind: (roomId, stamp) => this.#poller.isBehind(roomId, stamp),
       nameAttachment: attachmentNamer(logger),
     };
   }

@@ -1,4 +1,5 @@
 import { isPermanentRefusal } from "../retry.ts";
+import { messageOf } from "../_objects.ts";
 import type { EventSink } from "../queue.ts";
 import type {
   WebexMembership,
@@ -17,14 +18,21 @@ import {
   type PipelineDeps,
 } from "./_pipeline.ts";
 import { verifySignature } from "./signature.ts";
+import { isReplay, limitedLog, shrink, tooDeep } from "./_inbound_guards.ts";
 
 /** What the webhook path needs from its space. */
 export interface InboundDeps extends PipelineDeps {
   secret?: string;
+  /** Refuse unsigned deliveries (503 without a secret) rather than take them. */
+  requireSignature?: boolean;
+  /** Milliseconds after `data.created` past which a delivery is a replay. */
+  replayWindow?: number;
   /** Where accepted deliveries go to be processed later; inline when absent. */
   inbox?: EventSink<WebexDelivery>;
   /** Moves the polling cursors past a message handled here. */
   noteHandled?(message: WebexMessage): Promise<void>;
+  /** True when a message of the room at that time is long behind its cursor. */
+  isBehind?(roomId: string, stamp: number): Promise<boolean>;
 }
 
 // A plain string body with a fixed header is cheaper than Response.json on
@@ -45,6 +53,17 @@ export async function receiveDelivery(
   input: Request | Record<string, unknown>,
 ): Promise<Response> {
   let item: unknown = input;
+  if (deps.requireSignature && !deps.secret) {
+    await (input instanceof Request ? input.body?.cancel() : undefined);
+    limitedLog(
+      deps,
+      "error",
+      "unsigned",
+      () =>
+        "Refused webhook deliveries: no webhook secret is set, and unsigned deliveries are never taken",
+    );
+    return answer(503, { error: "The server has no webhook secret" });
+  }
   if (input instanceof Request) {
     if (input.method !== "POST") {
       return answer(405, { error: "Webhook deliveries are POST requests" });
@@ -68,6 +87,10 @@ export async function receiveDelivery(
         return answer(401, { error: "Invalid or missing X-Spark-Signature" });
       }
     }
+    if (tooDeep(body)) {
+      deps.logger.warn("Refused a webhook delivery: the JSON nests too deep");
+      return answer(400, { error: "The JSON nests too deep" });
+    }
     try {
       item = JSON.parse(decoder.decode(body));
     } catch {
@@ -84,8 +107,31 @@ export async function receiveDelivery(
   if (isOwnMessage(deps, delivery)) {
     return answer(200, { status: "ignored", reason: "own message" });
   }
+  if (await isReplay(deps, delivery)) {
+    return answer(200, { status: "ignored", reason: "replay" });
+  }
   if (deps.inbox) {
-    await deps.inbox.put(delivery);
+    try {
+      await deps.inbox.put(delivery);
+    } catch (error) {
+      // Webex delivers again later, and catch-up brings the messages.
+      limitedLog(
+        deps,
+        "warn",
+        "queue",
+        () =>
+          `Answered 503 to a webhook delivery: could not queue it: ${
+            messageOf(error)
+          }`,
+      );
+      return new Response(
+        JSON.stringify({ error: "Busy: deliver it again later" }),
+        {
+          status: 503,
+          headers: { ...JSON_HEADERS, "retry-after": "10" },
+        },
+      );
+    }
     return answer(200, { status: "accepted" });
   }
   try {
@@ -145,7 +191,7 @@ function parseDelivery(item: unknown): WebexDelivery | string | undefined {
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     return "'data' must be an object";
   }
-  const fields = data as Record<string, unknown>;
+  const fields = shrink(data as Record<string, unknown>);
   if (!isIdLike(fields.id)) return "'data.id' must be a Webex id";
   const hook = typeof name === "string" ? name : "";
   if (

@@ -6,15 +6,28 @@
  */
 
 import type { SignalOptions } from "../base.ts";
+import { SpacesError } from "../errors.ts";
 import type { WebexClient } from "./client.ts";
 import { parseContentDisposition } from "./content_disposition.ts";
-import { createUniqueFile } from "./safe_download.ts";
+import { saveUnique } from "./safe_download.ts";
 
-/** Options of {@linkcode downloadAttachment}. */
+/** Webex's own limit on one file: 100 MiB. */
+export const MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024;
+
+/** Options of {@linkcode downloadAttachment} (and of `getAttachment`, but `dir`). */
 export interface DownloadOptions extends SignalOptions {
   /** Folder to save into. @default a new temporary folder */
   dir?: string;
+  /**
+   * Largest file taken, in bytes: a larger announced size fails before
+   * reading, and a stream that brings more is cut with an error.
+   * @default 104_857_600 (100 MiB, Webex's own limit)
+   */
+  maxBytes?: number;
 }
+
+/** Options of {@linkcode getAttachment}. */
+type AttachmentOptions = Omit<DownloadOptions, "dir">;
 
 /**
  * Reads the file name of an attachment with a HEAD request, from
@@ -42,26 +55,78 @@ export async function nameAttachment(
  *
  * @param client The client that carries the token.
  * @param url The content URL of the attachment.
- * @param options A signal to cancel.
- * @returns The body, to be read or cancelled by the caller.
+ * @param options The largest size taken (`maxBytes`), and a signal.
+ * @returns The body, to be read or cancelled by the caller; it errors once
+ * it brings more than announced or than `maxBytes`.
+ * @throws {SpacesError} When the announced size is over `maxBytes`.
  */
 export async function getAttachment(
   client: WebexClient,
   url: string,
-  options: SignalOptions = {},
+  options: AttachmentOptions = {},
 ): Promise<ReadableStream<Uint8Array>> {
-  const response = await client.request("GET", url, options);
-  return response.body ?? new Blob([]).stream();
+  const response = await client.request("GET", url, {
+    signal: options.signal,
+  });
+  return capped(response, url, options.maxBytes);
+}
+
+/**
+ * The body of a response, cut with an error once it brings more bytes than
+ * its `Content-Length` or than `maxBytes`; a larger announced size fails
+ * before anything is read.
+ */
+function capped(
+  response: Response,
+  url: string,
+  maxBytes = MAX_ATTACHMENT_BYTES,
+): ReadableStream<Uint8Array> {
+  if (!(maxBytes >= 0)) {
+    throw new RangeError(`'maxBytes' must be 0 or more, not ${maxBytes}`);
+  }
+  const header = response.headers.get("content-length");
+  const announced = header !== null && /^\d+$/.test(header)
+    ? Number(header)
+    : undefined;
+  const name = new URL(url, "http://localhost").pathname;
+  if (announced !== undefined && announced > maxBytes) {
+    response.body?.cancel().catch(() => {});
+    throw new SpacesError(
+      `The attachment ${name} is ${announced} bytes, over the limit of ${maxBytes} (maxBytes)`,
+    );
+  }
+  const limit = Math.min(maxBytes, announced ?? Infinity);
+  let seen = 0;
+  const body = response.body ?? new Blob([]).stream();
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > limit) {
+          throw new SpacesError(
+            announced !== undefined && announced <= maxBytes
+              ? `The attachment ${name} brought more than the ${announced} bytes it announced: cut`
+              : `The attachment ${name} is over the limit of ${maxBytes} bytes (maxBytes): cut`,
+          );
+        }
+        controller.enqueue(chunk);
+      },
+    }),
+  );
 }
 
 /**
  * Streams an attachment to a new file whose name is the sanitised name of
  * the attachment, never overwriting an existing file (`name (1).ext`...).
+ * The bytes go to a hidden file first, which takes its name only once
+ * complete: a failed or cut download leaves nothing under the final name.
  *
  * @param client The client that carries the token.
  * @param url The content URL of the attachment.
- * @param options The folder, and a signal to cancel.
+ * @param options The folder, the largest size taken, and a signal.
  * @returns The path of the saved file.
+ * @throws {SpacesError} When the file is over `maxBytes`, or brought more
+ * bytes than it announced; nothing is left behind.
  */
 export async function downloadAttachment(
   client: WebexClient,
@@ -70,17 +135,14 @@ export async function downloadAttachment(
 ): Promise<string> {
   const { signal } = options;
   const response = await client.request("GET", url, { signal });
-  let saved: { path: string; file: Deno.FsFile } | undefined;
+  let body: ReadableStream<Uint8Array> | undefined;
   try {
+    body = capped(response, url, options.maxBytes);
     const dir = options.dir ??
       await Deno.makeTempDir({ prefix: "shellbot-download-" });
-    saved = await createUniqueFile(dir, nameFrom(response, url), { signal });
-    const body = response.body ?? new Blob([]).stream();
-    await body.pipeTo(saved.file.writable, { signal });
-    return saved.path;
+    return await saveUnique(dir, nameFrom(response, url), body, { signal });
   } catch (error) {
-    await response.body?.cancel().catch(() => {});
-    if (saved) await Deno.remove(saved.path).catch(() => {});
+    await (body ?? response.body)?.cancel().catch(() => {});
     throw error;
   }
 }

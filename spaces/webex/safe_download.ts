@@ -125,3 +125,58 @@ export async function createUniqueFile(
     `Cannot save "${safe}" in ${dir}: ${MAX_ATTEMPTS} files of that name already exist. Choose another folder`,
   );
 }
+
+/**
+ * Writes a stream to a new file in `dir` named after `name` (made safe,
+ * never overwriting): the bytes go to a hidden `.shellbot-*.part` file
+ * first, which is linked under the final name only once complete, so a
+ * failed, cut or interrupted download never leaves a partial file under
+ * that name. The part file is removed in every case.
+ *
+ * @param dir The folder; it must exist.
+ * @param name The proposed file name, possibly hostile.
+ * @param body The bytes.
+ * @param options A `signal` to stop.
+ * @returns The path of the saved file.
+ */
+export async function saveUnique(
+  dir: string,
+  name: string,
+  body: ReadableStream<Uint8Array>,
+  options?: CreateUniqueFileOptions,
+): Promise<string> {
+  const part = join(dir, `.shellbot-${crypto.randomUUID()}.part`);
+  const file = await Deno.open(part, { write: true, createNew: true });
+  try {
+    await body.pipeTo(file.writable, { signal: options?.signal });
+    return await linkUnique(dir, name, part, options);
+  } finally {
+    await Deno.remove(part).catch(() => {});
+  }
+}
+
+/** Links `source` under the first free name for `name` in `dir`. */
+async function linkUnique(
+  dir: string,
+  name: string,
+  source: string,
+  options?: CreateUniqueFileOptions,
+): Promise<string> {
+  const safe = sanitiseFileName(name);
+  const { stem, extension } = splitExtension(safe);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    options?.signal?.throwIfAborted();
+    const candidate = attempt === 0 ? safe : `${stem} (${attempt})${extension}`;
+    const path = join(dir, candidate);
+    try {
+      // A hard link fails when the name exists, as createNew does.
+      await Deno.link(source, path);
+      return path;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    }
+  }
+  throw new SpacesError(
+    `Cannot save "${safe}" in ${dir}: ${MAX_ATTEMPTS} files of that name already exist. Choose another folder`,
+  );
+}

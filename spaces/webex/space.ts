@@ -322,6 +322,19 @@ export class WebexSpace extends Space {
   }
 
   /**
+   * Checks that the webhooks `register` put in place are there and active:
+   * Webex turns one `inactive` after failed deliveries. When one is not,
+   * registers again as before, which re-activates it and catches up.
+   *
+   * @param options A signal to cancel.
+   * @returns True when it revived them; false when all was well, or
+   * nothing was registered.
+   */
+  async reviveWebhooks(options: SignalOptions = {}): Promise<boolean> {
+    return await this.#connection.reviveWebhooks(options);
+  }
+
+  /**
    * Processes one webhook delivery: a `Request` (signature checked when
    * `space.webhook_secret` is set) or its parsed JSON. Bad input is answered
    * 4xx and logged; an event already handled is acknowledged and dropped.
@@ -377,12 +390,13 @@ export class WebexSpace extends Space {
    * Fetches an attachment's bytes as a stream.
    *
    * @param url The content URL of the attachment.
-   * @param options A signal to cancel.
-   * @returns The bytes, to be read or cancelled.
+   * @param options The largest size taken (`maxBytes`, default 100 MiB), and a signal.
+   * @returns The bytes, to be read or cancelled; the stream errors once it
+   * brings more than announced or than `maxBytes`.
    */
   getAttachment(
     url: string,
-    options: SignalOptions = {},
+    options: Omit<DownloadOptions, "dir"> = {},
   ): Promise<ReadableStream<Uint8Array>> {
     const checked = requireText(url, "getAttachment", "url");
     return getAttachment(this.client, checked, options);
@@ -392,7 +406,8 @@ export class WebexSpace extends Space {
    * Streams an attachment to a file with a sanitised, unused name.
    *
    * @param url The content URL of the attachment.
-   * @param options The folder (default: a new temporary folder), and a signal.
+   * @param options The folder (default: a new temporary folder), the
+   * largest size taken (`maxBytes`, default 100 MiB), and a signal.
    * @returns The path of the saved file.
    */
   downloadAttachment(

@@ -46,6 +46,21 @@ export interface WebexSpaceOptions extends SpaceOptions {
    * @default the defaults of {@linkcode WebexSocketOptions}
    */
   socket?: WebexSocketOptions;
+  /**
+   * Refuse every delivery that is not signed: without `space.webhook_secret`,
+   * `webhook()` answers 503 and logs, rather than take unsigned ones.
+   * `server.ts` always sets it.
+   * @default false: without a secret, deliveries are not verified
+   */
+  requireSignature?: boolean;
+  /**
+   * Milliseconds after its `data.created` past which a delivery is a
+   * replay, dropped (logged at debug): set it to the retention of the
+   * dedupe record. A message delivery far behind its room's polling cursor
+   * is dropped too. `server.ts` sets 600_000.
+   * @default no limit
+   */
+  replayWindow?: number;
 }
 
 /** Options of {@linkcode WebexSpace.register}. */

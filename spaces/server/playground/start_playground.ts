@@ -144,6 +144,7 @@ export async function startPlayground(
           : { url, hook: hookPath },
       },
       env: () => undefined,
+      kv: ":memory:",
       hostname: "127.0.0.1",
       port: 0,
     });

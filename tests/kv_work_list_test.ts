@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { KvWorkList, QueueFullError } from "../spaces/kv/_work_list.ts";
+import { quietLogger } from "../spaces/log.ts";
+
+const logger = quietLogger;
+
+Deno.test("KvWorkList: items are handled once each, oldest first, and leave the count at 0", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const list = new KvWorkList<number>(kv, { logger, concurrency: 1 });
+  const seen: number[] = [];
+  const all = Promise.withResolvers<void>();
+  for (let item = 0; item < 20; item++) await list.put(item);
+  assert.equal(await list.size(), 20);
+  list.start(async (item) => {
+    seen.push(item);
+    if (seen.length === 20) all.resolve();
+  });
+  await all.promise;
+  assert.equal(await list.drain(5_000), true);
+  assert.deepEqual(seen, Array.from({ length: 20 }, (_, index) => index));
+  assert.equal(await list.size(), 0);
+});
+
+Deno.test("KvWorkList: past its bound, put throws QueueFullError; a handled item frees room", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const list = new KvWorkList<string>(kv, { logger, bound: 2 });
+  await list.put("a");
+  await list.put("b");
+  await assert.rejects(() => list.put("c"), QueueFullError);
+  const done = Promise.withResolvers<void>();
+  list.start(async (item) => void (item === "a" && done.resolve()));
+  await done.promise;
+  assert.equal(await list.drain(5_000), true);
+  await list.put("c");
+  assert.equal(await list.size(), 1);
+});
+
+Deno.test("KvWorkList: a job abandoned by stop() goes back to the list, for the next worker at once", async () => {
+  await using file = {
+    dir: await Deno.makeTempDir({ prefix: "shellbot_work_" }),
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(this.dir, { recursive: true });
+    },
+  };
+  const path = `${file.dir}/kv.sqlite3`;
+  {
+    using kv = await Deno.openKv(path);
+    const list = new KvWorkList<string>(kv, { logger });
+    await list.put("stuck");
+    const started = Promise.withResolvers<void>();
+    list.start(() => {
+      started.resolve();
+      return new Promise<void>(() => {}); // a bot that never returns
+    });
+    await started.promise;
+    await list.stop();
+  }
+  using kv = await Deno.openKv(path);
+  const list = new KvWorkList<string>(kv, { logger });
+  assert.equal(await list.size(), 1);
+  const again = Promise.withResolvers<string>();
+  list.start(async (item) => again.resolve(item));
+  assert.equal(await again.promise, "stuck");
+  assert.equal(await list.drain(5_000), true);
+});
+
+Deno.test("KvWorkList: a failing item is tried again, then set aside", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const list = new KvWorkList<string>(kv, { logger, attempts: 1 });
+  await list.put("bad");
+  const failed = Promise.withResolvers<void>();
+  list.start(() => {
+    failed.resolve();
+    throw new Error("never");
+  });
+  await failed.promise;
+  assert.equal(await list.drain(5_000), true);
+  const aside = await Array.fromAsync(
+    kv.list({ prefix: ["shellbot", "work", "undelivered"] }),
+  );
+  assert.deepEqual(aside.map((entry) => entry.value), ["bad"]);
+});
