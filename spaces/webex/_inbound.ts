@@ -18,7 +18,7 @@ import {
   type PipelineDeps,
 } from "./_pipeline.ts";
 import { verifySignature } from "./signature.ts";
-import { isReplay, limitedLog, shrink, tooDeep } from "./_inbound_guards.ts";
+import { isReplay, limitedLog, shrink } from "./_inbound_guards.ts";
 
 /** What the webhook path needs from its space. */
 export interface InboundDeps extends PipelineDeps {
@@ -86,10 +86,6 @@ export async function receiveDelivery(
         );
         return answer(401, { error: "Invalid or missing X-Spark-Signature" });
       }
-    }
-    if (tooDeep(body)) {
-      deps.logger.warn("Refused a webhook delivery: the JSON nests too deep");
-      return answer(400, { error: "The JSON nests too deep" });
     }
     try {
       item = JSON.parse(decoder.decode(body));
