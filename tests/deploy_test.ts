@@ -130,7 +130,7 @@ Deno.test("README Deploy: its main.ts, run with its deno serve command, answers 
     await Deno.writeTextFile(`${dir}/my_bot.ts`, readmeFile("my_bot.ts"));
     await Deno.writeTextFile(`${dir}/main.ts`, readmeFile("main.ts"));
     const command = readmeCommand(
-      "deno serve -A --env-file=.env --port 8000 main.ts",
+      "deno serve -A --unstable-kv --env-file=.env --port 8000 main.ts",
     );
     await serveAndTalk(
       onFreePort(command),

@@ -46,7 +46,7 @@ Deno.test("README quick start: my_bot.ts answers on the terminal and on a fake W
     assert.match(cli.stdout, /^> hello\nYou said: hello\n/);
 
     const tried = await run(
-      readmeCommand("deno run -A @shellbot/spaces/try"),
+      readmeCommand("deno run -A --unstable-kv @shellbot/spaces/try"),
       dir,
       "hello\n",
     );

@@ -83,6 +83,13 @@ export async function openKvAt(
   place: KvPlace,
   logger: Logger,
 ): Promise<Deno.Kv> {
+  // Deno KV is unstable in Deno 2: without the flag the function is missing.
+  if (typeof Deno.openKv !== "function") {
+    throw new ConfigurationError(
+      `The server keeps its queue in Deno KV, which needs --unstable-kv: run deno run -A --unstable-kv (or deno serve -A --unstable-kv), or add "unstable": ["kv"] to your deno.json`,
+      { key: "space.kv" },
+    );
+  }
   if (place.path && place.path !== ":memory:") {
     await Deno.mkdir(dirname(place.path), { recursive: true }).catch(
       (error) => {

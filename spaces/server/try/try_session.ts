@@ -11,6 +11,7 @@ import { type RunningServer, startServer } from "../start_server.ts";
 import { FakeWebex } from "../../../testing.ts";
 import type { FakeMessage, FakePerson } from "../../../testing.ts";
 import { WebexSpace } from "../../webex/space.ts";
+import { quietLogger } from "../../log.ts";
 import { BotTracker } from "./_bot_tracker.ts";
 import { frontDoor } from "./_front_door.ts";
 
@@ -111,6 +112,10 @@ export async function startTrySession(
   let server: RunningServer;
   try {
     server = await startServer({
+      // The fake lives as long as this session: nothing to keep on disk.
+      kv: ":memory:",
+      // The transcript is the conversation: only trouble goes beside it.
+      logger: { ...quietLogger, warn: console.warn, error: console.error },
       bot: tracker,
       settings: {
         space: {
@@ -153,11 +158,10 @@ export async function startTrySession(
   rooms.set(room.id, title);
 
   const quiet = async (eventId: string, message = false) => {
-    // Without webhooks the fake cannot tell when the bot has the event:
-    // wait until the bot heard it, or a while for one it does not hear
-    // (polling hears messages only).
-    // Polling hears messages only.
-    if (events === "websocket" || (events === "polling" && message)) {
+    // A delivery is answered once the event is queued (durably), before the
+    // bot has it, and the socket and polling give no answer at all: wait
+    // until the bot heard it. Polling hears messages only.
+    if (events !== "polling" || message) {
       await bounded(tracker.heard(eventId));
     }
     // Deliveries are answered once the event is queued for the bot; then
