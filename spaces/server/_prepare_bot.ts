@@ -125,6 +125,9 @@ export async function prepareBot(
     async receive() {
       const publicUrl = context.get<string | undefined>("server.url");
       if (!publicUrl) {
+        // The first pull sets where polling starts: done before the start
+        // returns, so that what is posted afterwards is heard.
+        await space.pull();
         const polling = await space.start();
         return { mode: "polling" as const, stop: () => polling!.stop() };
       }
