@@ -241,7 +241,13 @@ export class KvWorkList<T> {
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
         wake,
-        new Promise((resolve) => timer = setTimeout(resolve, this.#poll)),
+        new Promise((resolve) => {
+          const look = setTimeout(resolve, this.#poll);
+          // The look alone keeps no process alive (`deno serve` exits on
+          // SIGTERM with its server): what is queued waits in the KV.
+          Deno.unrefTimer(look);
+          timer = look;
+        }),
       ]);
       clearTimeout(timer);
     }

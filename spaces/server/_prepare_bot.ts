@@ -129,6 +129,9 @@ export async function prepareBot(
         publicUrl ? "webhook" : "polling",
       );
       if (events !== "webhook") {
+        // The first pull sets where polling starts: done before the start
+        // returns, so that what is posted afterwards is heard.
+        if (events === "polling") await space.pull();
         const running = await space.start();
         return { mode: events, stop: () => running!.stop() };
       }

@@ -18,7 +18,7 @@ export function watchWebhooks(
   let running: Promise<void> | undefined;
   const next = () => {
     if (stopping.signal.aborted) return;
-    timer = setTimeout(() => {
+    const check = setTimeout(() => {
       running = space.reviveWebhooks({ signal: stopping.signal })
         .then(() => {})
         .catch((error) => {
@@ -27,6 +27,9 @@ export function watchWebhooks(
         })
         .finally(next);
     }, interval);
+    // The check keeps no process alive by itself.
+    Deno.unrefTimer(check);
+    timer = check;
   };
   next();
   return {
