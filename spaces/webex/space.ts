@@ -68,11 +68,7 @@ export class WebexSpace extends Space {
   #participants = new Participants(this);
   #messaging = new Messaging(this);
 
-  /**
-   * Makes a Webex space; nothing is sent before `connect()` or a first call.
-   *
-   * @param options Token, API URL, `fetch`, and the options of every space.
-   */
+  /** A Webex space; nothing is sent before `connect()` or a first call. */
   constructor(options: WebexSpaceOptions = {}) {
     super(options);
     this.#connection = new WebexConnection(this, options);
@@ -88,7 +84,6 @@ export class WebexSpace extends Space {
 
   /**
    * Checks the settings, resolving `$NAME` values and environment fallbacks.
-   *
    * @throws {ConfigurationError} When `space.room` or the bot token is
    * missing; the message names the setting and the variable to set.
    */
@@ -295,11 +290,8 @@ export class WebexSpace extends Space {
    * audit token when there is one, each signed with `space.webhook_secret`.
    * Earlier webhooks are removed first (see `purge`); an inactive webhook of
    * ours is re-activated. Then one pull catches up on the messages posted
-   * since the last event handled (cursors kept in the dedupe store), so a
-   * bot whose webhooks were down loses nothing. The cursors live as long as
-   * the dedupe store: across restarts with a `KvDedupeStore`, not with the
-   * default in-memory store, whose first pull only sets the start.
-   *
+   * since the last event handled (cursors kept in the dedupe store, across
+   * restarts with a `KvDedupeStore`).
    * @param hookUrl The public URL of the webhook route.
    * @param options Purge mode, and a signal.
    */
@@ -322,13 +314,9 @@ export class WebexSpace extends Space {
   }
 
   /**
-   * Checks that the webhooks `register` put in place are there and active:
-   * Webex turns one `inactive` after failed deliveries. When one is not,
-   * registers again as before, which re-activates it and catches up.
-   *
-   * @param options A signal to cancel.
-   * @returns True when it revived them; false when all was well, or
-   * nothing was registered.
+   * Checks that the webhooks of `register` are there and active (Webex turns
+   * one `inactive` after failed deliveries); else registers again, which
+   * re-activates them and catches up. Resolves to true when it revived them.
    */
   async reviveWebhooks(options: SignalOptions = {}): Promise<boolean> {
     return await this.#connection.reviveWebhooks(options);
@@ -349,13 +337,10 @@ export class WebexSpace extends Space {
   }
 
   /**
-   * Processes a delivery that `webhook()` put in the inbox: once only,
-   * whatever the number of deliveries; fetches the message and puts the
-   * event on `ears` (or `fan`). Throws when it failed, so that the queue
-   * delivers it again.
-   *
-   * @param delivery A delivery from the inbox.
-   * @returns `"queued"`, `"ignored"` (gone, or the bot's own) or `"duplicate"`.
+   * Processes a delivery that `webhook()` put in the inbox, once only: puts
+   * its event on `ears` (or `fan`) and resolves to `"queued"`, `"ignored"`
+   * (gone, or the bot's own) or `"duplicate"`. Throws when it failed, so
+   * that the queue delivers it again.
    */
   async processDelivery(
     delivery: WebexDelivery,
@@ -375,11 +360,8 @@ export class WebexSpace extends Space {
   }
 
   /**
-   * Reads the file name of an attachment (HEAD, `Content-Disposition`).
-   *
-   * @param url The content URL of the attachment.
-   * @param options A signal to cancel.
-   * @returns The name as the sender gave it; not safe as a path.
+   * The file name of an attachment (HEAD, `Content-Disposition`) at its
+   * content `url`, as the sender gave it: not safe as a path.
    */
   nameAttachment(url: string, options: SignalOptions = {}): Promise<string> {
     const checked = requireText(url, "nameAttachment", "url");
@@ -387,12 +369,8 @@ export class WebexSpace extends Space {
   }
 
   /**
-   * Fetches an attachment's bytes as a stream.
-   *
-   * @param url The content URL of the attachment.
-   * @param options The largest size taken (`maxBytes`, default 100 MiB), and a signal.
-   * @returns The bytes, to be read or cancelled; the stream errors once it
-   * brings more than announced or than `maxBytes`.
+   * The bytes of an attachment as a stream, to be read or cancelled; it
+   * errors once it brings more than announced or than `maxBytes` (100 MiB).
    */
   getAttachment(
     url: string,
@@ -403,12 +381,9 @@ export class WebexSpace extends Space {
   }
 
   /**
-   * Streams an attachment to a file with a sanitised, unused name.
-   *
-   * @param url The content URL of the attachment.
-   * @param options The folder (default: a new temporary folder), the
-   * largest size taken (`maxBytes`, default 100 MiB), and a signal.
-   * @returns The path of the saved file.
+   * Streams an attachment to a file with a sanitised, unused name in
+   * `options.dir` (default: a new temporary folder), at most `maxBytes`
+   * (100 MiB), and resolves to the file's path.
    */
   downloadAttachment(
     url: string,
