@@ -131,11 +131,7 @@ export class Space {
   /** Connects to the back end. The base has nothing to connect. */
   async connect(_options?: SignalOptions): Promise<void> {}
 
-  /**
-   * Creates a channel, and returns it.
-   * @param _title Title of the new channel.
-   * @param _options Back-end options and a signal.
-   */
+  /** Creates a channel titled `_title`, and returns it. */
   create(
     _title: string,
     _options?: SignalOptions & Record<string, unknown>,
@@ -143,18 +139,12 @@ export class Space {
     return this.#missing("create");
   }
 
-  /**
-   * Finds a channel by id: the channel, or `undefined`.
-   * @param _id Id of the channel.
-   */
+  /** The channel with this id, or `undefined`. */
   getById(_id: string, _options?: SignalOptions): Promise<Channel | undefined> {
     return this.#missing("getById");
   }
 
-  /**
-   * Finds a group channel by its exact title: it, or `undefined`.
-   * @param _title Title of the channel.
-   */
+  /** The group channel with exactly this title, or `undefined`. */
   getByTitle(
     _title: string,
     _options?: SignalOptions,
@@ -162,10 +152,7 @@ export class Space {
     return this.#missing("getByTitle");
   }
 
-  /**
-   * Finds the direct channel with a person: it, or `undefined`.
-   * @param _label Name or e-mail address of the person.
-   */
+  /** The direct channel with a person (name or address), or `undefined`. */
   getByPerson(
     _label: string,
     _options?: SignalOptions,
@@ -173,26 +160,17 @@ export class Space {
     return this.#missing("getByPerson");
   }
 
-  /**
-   * Saves a changed channel (its title).
-   * @param _channel The channel with its new title.
-   */
+  /** Saves a changed channel (its title). */
   update(_channel: Channel, _options?: SignalOptions): Promise<void> {
     return this.#missing("update");
   }
 
-  /**
-   * Deletes (or archives) a channel.
-   * @param _id Id of the channel.
-   */
+  /** Deletes (or archives) the channel with this id. */
   delete(_id: string, _options?: SignalOptions): Promise<void> {
     return this.#missing("delete");
   }
 
-  /**
-   * Lists the group channels.
-   * @param _options How many at most, and a signal.
-   */
+  /** Lists the group channels (`quantity` at most). */
   listGroupChannels(
     _options?: SignalOptions & { quantity?: number },
   ): Promise<Channel[]> {
@@ -258,10 +236,7 @@ export class Space {
     return this.#missing("postMessage");
   }
 
-  /**
-   * Lists the e-mail addresses of a channel's participants, bot excluded.
-   * @param _id Id of the channel.
-   */
+  /** The e-mail addresses of a channel's participants, bot excluded. */
   listParticipants(_id: string, _options?: SignalOptions): Promise<string[]> {
     return this.#missing("listParticipants");
   }
@@ -326,10 +301,7 @@ export class Space {
     return forEachPerson("remove", persons, this.logger, remove);
   }
 
-  /**
-   * Registers webhooks at the back end.
-   * @param _hookUrl Public URL where the back end posts events.
-   */
+  /** Registers webhooks at the back end, to post events to `_hookUrl`. */
   register(_hookUrl: string, _options?: SignalOptions): Promise<void> {
     return this.#missing("register");
   }
@@ -379,12 +351,8 @@ export class Space {
   }
 
   /**
-   * Changes the text of a message the bot posted.
-   *
-   * @param _messageId Id of the message.
-   * @param _change The new text, or `{ text?, markdown? }`.
-   * @param _options A signal to cancel.
-   * @returns The message as it now is.
+   * Changes the text of a message the bot posted (the new text, or
+   * `{ text?, markdown? }`); resolves to the message as it now is.
    */
   editMessage(
     _messageId: string,
@@ -394,12 +362,7 @@ export class Space {
     return this.#missing("editMessage");
   }
 
-  /**
-   * Deletes a message.
-   *
-   * @param _messageId Id of the message.
-   * @param _options A signal to cancel.
-   */
+  /** Deletes a message, by its id. */
   deleteMessage(
     _messageId: string,
     _options: SignalOptions = {},
@@ -407,13 +370,7 @@ export class Space {
     return this.#missing("deleteMessage");
   }
 
-  /**
-   * Finds a person by id or e-mail address.
-   *
-   * @param _idOrEmail An id, or an address (it contains `@`).
-   * @param _options A signal to cancel.
-   * @returns The person, or `undefined` when there is none.
-   */
+  /** A person by id or e-mail address (it contains `@`), or `undefined`. */
   getPerson(
     _idOrEmail: string,
     _options: SignalOptions = {},
@@ -422,10 +379,8 @@ export class Space {
   }
 
   /**
-   * Tells whether two ids name the same object. Back ends whose ids have
+   * Whether ids `a` and `b` name the same object. Back ends whose ids have
    * several spellings (Webex) override it.
-   * @param a An id; `b`, another.
-   * @returns True when both name the same object.
    */
   isSameId(a: string, b: string): boolean {
     return a === b;
