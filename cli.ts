@@ -14,18 +14,12 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import {
-  type BotHandler,
-  type BotLike,
-  botSink,
-  loadBot,
-} from "./spaces/bot.ts";
+import { botSink } from "./spaces/bot.ts";
+import { readBot, readFlags } from "./spaces/_program.ts";
 import { Context } from "./spaces/context.ts";
 import demoBot from "./examples/demo_bot.ts";
 import { LocalSpace } from "./spaces/local.ts";
 import type { Space } from "./spaces/base.ts";
-import { messageOf } from "./spaces/_objects.ts";
 
 const USAGE = `Usage: deno run -A jsr:@shellbot/spaces/cli [options]
        (in a clone of the repository: deno task start [options])
@@ -57,38 +51,15 @@ Options:
  * ```
  */
 export async function main(args: string[]): Promise<number> {
-  let flags;
-  try {
-    flags = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        bot: { type: "string" },
-        title: { type: "string" },
-        input: { type: "string", multiple: true },
-        help: { type: "boolean", short: "h" },
-      },
-    }).values;
-  } catch (error) {
-    console.error(`${messageOf(error)}\n`);
-    console.error(USAGE);
-    return 2;
-  }
-  if (flags.help) {
-    console.log(USAGE);
-    return 0;
-  }
-
-  let bot: BotHandler | BotLike = demoBot;
-  if (flags.bot !== undefined) {
-    try {
-      bot = await loadBot(flags.bot);
-    } catch (error) {
-      console.error(messageOf(error));
-      return 2;
-    }
-  }
+  const flags = readFlags(args, {
+    bot: { type: "string" },
+    title: { type: "string" },
+    input: { type: "string", multiple: true },
+  }, USAGE);
+  if (typeof flags === "number") return flags;
+  const loaded = await readBot(flags.bot);
+  if (loaded === 2) return 2;
+  const bot = loaded ?? demoBot;
 
   // The bot sees this signal: Ctrl-C aborts its work, not only the input.
   const controller = new AbortController();

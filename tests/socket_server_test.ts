@@ -56,7 +56,7 @@ Deno.test("server: --events takes webhook, polling or websocket", async () => {
   } finally {
     console.error = original;
   }
-  assert.match(errors[0], /--events takes 'webhook', 'polling' or 'websocket'/);
+  assert.match(errors[0], /--events takes 'webhook', 'websocket' or 'polling'/);
 });
 
 Deno.test("server: space.events webhook without a public URL is a configuration error", async () => {

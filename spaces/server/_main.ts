@@ -1,5 +1,4 @@
-import { parseArgs } from "node:util";
-import { loadBot } from "../bot.ts";
+import { readBot, readEventsFlag, readFlags } from "../_program.ts";
 import { messageOf } from "../_objects.ts";
 import { type RunningServer, startServer } from "./start_server.ts";
 
@@ -35,46 +34,25 @@ Options:
  * @returns The exit code: 0, 1 when the start failed, 2 for bad arguments.
  */
 export async function main(args: string[]): Promise<number> {
-  let flags;
-  try {
-    flags = parseArgs({
-      args,
-      strict: true,
-      options: {
-        bot: { type: "string" },
-        port: { type: "string" },
-        hostname: { type: "string" },
-        purge: { type: "string" },
-        kv: { type: "string" },
-        events: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }).values;
-  } catch (error) {
-    console.error(
-      `${messageOf(error)}\n\n${USAGE}`,
-    );
-    return 2;
-  }
-  if (flags.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const flags = readFlags(args, {
+    bot: { type: "string" },
+    port: { type: "string" },
+    hostname: { type: "string" },
+    purge: { type: "string" },
+    kv: { type: "string" },
+    events: { type: "string" },
+  }, USAGE);
+  if (typeof flags === "number") return flags;
   if (
     flags.purge !== undefined && flags.purge !== "all" && flags.purge !== "own"
   ) {
     console.error(`--purge takes 'all' or 'own', not '${flags.purge}'`);
     return 2;
   }
-  if (
-    flags.events !== undefined &&
-    !["webhook", "polling", "websocket"].includes(flags.events)
-  ) {
-    console.error(
-      `--events takes 'webhook', 'polling' or 'websocket', not '${flags.events}'`,
-    );
-    return 2;
-  }
+  const events = readEventsFlag(flags.events);
+  if (events === 2) return 2;
+  const bot = await readBot(flags.bot);
+  if (bot === 2) return 2;
   if (flags.port !== undefined && !/^\d+$/.test(flags.port)) {
     console.error(`--port takes a number, not '${flags.port}'`);
     return 2;
@@ -85,14 +63,12 @@ export async function main(args: string[]): Promise<number> {
   let running: RunningServer | undefined;
   try {
     running = await startServer({
-      bot: flags.bot === undefined ? undefined : await loadBot(flags.bot),
+      bot,
       hostname: flags.hostname,
       port: flags.port === undefined ? undefined : Number(flags.port),
       purge: flags.purge as "all" | "own" | undefined,
       kv: flags.kv,
-      settings: flags.events === undefined
-        ? undefined
-        : { "space.events": flags.events },
+      settings: events === undefined ? undefined : { "space.events": events },
     });
   } catch (error) {
     if (error instanceof Deno.errors.AddrInUse) {

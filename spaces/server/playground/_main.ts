@@ -1,5 +1,4 @@
-import { parseArgs } from "node:util";
-import { loadBot } from "../../bot.ts";
+import { readBot, readEventsFlag, readFlags } from "../../_program.ts";
 import { messageOf } from "../../_objects.ts";
 import { type Playground, startPlayground } from "./start_playground.ts";
 
@@ -26,41 +25,23 @@ Options:
  * @returns The exit code: 0, 1 when the start failed, 2 for bad arguments.
  */
 export async function main(args: string[]): Promise<number> {
-  let flags;
-  try {
-    flags = parseArgs({
-      args,
-      strict: true,
-      options: {
-        bot: { type: "string" },
-        port: { type: "string" },
-        events: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }).values;
-  } catch (error) {
-    console.error(`${messageOf(error)}\n\n${USAGE}`);
-    return 2;
-  }
-  if (flags.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const flags = readFlags(args, {
+    bot: { type: "string" },
+    port: { type: "string" },
+    events: { type: "string" },
+  }, USAGE);
+  if (typeof flags === "number") return flags;
   if (flags.port !== undefined && !/^\d+$/.test(flags.port)) {
     console.error(`--port takes a number, not '${flags.port}'`);
     return 2;
   }
-  const events = flags.events === undefined || flags.events === "webhook"
+  const heard = readEventsFlag(flags.events);
+  if (heard === 2) return 2;
+  const events = heard === undefined || heard === "webhook"
     ? "webhooks"
-    : flags.events;
-  if (
-    events !== "webhooks" && events !== "polling" && events !== "websocket"
-  ) {
-    console.error(
-      `--events takes 'webhook', 'websocket' or 'polling', not '${events}'`,
-    );
-    return 2;
-  }
+    : heard;
+  const bot = await readBot(flags.bot);
+  if (bot === 2) return 2;
   const stopped = Promise.withResolvers<void>();
   const onSignal = () => stopped.resolve();
   Deno.addSignalListener("SIGINT", onSignal);
@@ -68,7 +49,7 @@ export async function main(args: string[]): Promise<number> {
   let playground: Playground;
   try {
     playground = await startPlayground({
-      bot: flags.bot === undefined ? undefined : await loadBot(flags.bot),
+      bot,
       port: flags.port === undefined ? undefined : Number(flags.port),
       events,
     });

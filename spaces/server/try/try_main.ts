@@ -5,10 +5,9 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { basename } from "node:path";
 import { LineBatchStream } from "../../_lines.ts";
-import { type BotHandler, type BotLike, loadBot } from "../../bot.ts";
+import { readBot, readEventsFlag, readFlags } from "../../_program.ts";
 import { messageOf } from "../../_objects.ts";
 import demoBot from "../../../examples/demo_bot.ts";
 import { SUBMIT_COMMAND, submittedInputs } from "../../local/_cards.ts";
@@ -55,45 +54,22 @@ const COMMANDS = `Type a line to send it. Commands:
  * bad arguments.
  */
 export async function tryMain(args: string[]): Promise<number> {
-  let flags;
-  try {
-    flags = parseArgs({
-      args,
-      strict: true,
-      options: {
-        bot: { type: "string" },
-        room: { type: "string" },
-        events: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }).values;
-  } catch (error) {
-    console.error(`${messageOf(error)}\n\n${USAGE}`);
-    return 2;
-  }
-  if (flags.help) {
-    console.log(`${USAGE}\n${COMMANDS}`);
-    return 0;
-  }
-  const events = flags.events === "webhooks" ? "webhook" : flags.events;
-  if (
-    events !== undefined && events !== "webhook" && events !== "polling" &&
-    events !== "websocket"
-  ) {
-    console.error(
-      `--events takes 'webhook', 'websocket' or 'polling', not '${events}'`,
-    );
-    return 2;
-  }
-  let bot: BotHandler | BotLike = demoBot;
-  if (flags.bot !== undefined) {
-    try {
-      bot = await loadBot(flags.bot);
-    } catch (error) {
-      console.error(messageOf(error));
-      return 2;
-    }
-  }
+  const flags = readFlags(
+    args,
+    {
+      bot: { type: "string" },
+      room: { type: "string" },
+      events: { type: "string" },
+    },
+    USAGE,
+    `${USAGE}\n${COMMANDS}`,
+  );
+  if (typeof flags === "number") return flags;
+  const events = readEventsFlag(flags.events);
+  if (events === 2) return 2;
+  const loaded = await readBot(flags.bot);
+  if (loaded === 2) return 2;
+  const bot = loaded ?? demoBot;
 
   let session: TrySession;
   try {
