@@ -45,7 +45,15 @@ export class SocketInbound {
 
   /** Queues an envelope; `ack` is called once it has been handled. */
   take(envelope: Envelope, ack: (id: string) => void): void {
-    this.#chain = this.#chain.then(() => this.#handle(envelope, ack));
+    // One envelope's failure must never stop the ones after it.
+    this.#chain = this.#chain.then(() => this.#handle(envelope, ack)).catch(
+      (error) =>
+        this.#host.logger.warn(
+          `Could not handle an event from the Webex websocket: ${
+            messageOf(error)
+          }`,
+        ),
+    );
     this.track(this.#chain);
   }
 
@@ -66,7 +74,18 @@ export class SocketInbound {
     const activity = data?.eventType === "conversation.activity"
       ? data.activity
       : undefined;
-    const delivery = activity ? deliveryOf(activity, this.#context) : undefined;
+    let delivery: WebexDelivery | undefined;
+    try {
+      delivery = activity ? deliveryOf(activity, this.#context) : undefined;
+    } catch (error) {
+      // An activity that names no usable id will not improve by coming
+      // again: acknowledge and drop it.
+      this.#host.logger.debug(
+        `Dropped an event from the Webex websocket: ${messageOf(error)}`,
+      );
+      ack(envelope.id);
+      return;
+    }
     try {
       if (delivery) {
         await retrying(
