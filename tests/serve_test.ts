@@ -92,3 +92,44 @@ Deno.test("deno serve server.ts serves the bot of SHELLBOT_BOT on its own port, 
   assert.equal(stderr.text.includes(webex.bot.token), false);
   assert.equal(stdout.text.includes("Listening on"), false, "main() never ran");
 });
+
+Deno.test("deno serve server.ts with a bot that does not load answers 503 and says why once, without a stack", async () => {
+  await using webex = await FakeWebex.start();
+  const dir = await Deno.makeTempDir({ prefix: "shellbot-serve-" });
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["serve", "-A", "--host", "127.0.0.1", "--port", "0", SERVER],
+    env: {
+      NO_COLOR: "1",
+      WEBEX_API_URL: webex.url,
+      WEBEX_BOT_TOKEN: webex.bot.token,
+      WEBEX_WEBHOOK_SECRET: SECRET,
+      SPACE_ROOM: "Ops",
+      SHELLBOT_BOT: `${dir}/no_such_bot.ts`,
+      DENO_KV_PATH: ":memory:",
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stdout = new Output(child.stdout, "stdout of deno serve");
+  const stderr = new Output(child.stderr, "stderr of deno serve");
+  try {
+    const [, address] = await stderr.waitFor(
+      /deno serve: Listening on (http:\/\/127\.0\.0\.1:\d+)\//,
+    );
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const answer = await fetch(`${address}/health`);
+      assert.equal(answer.status, 503);
+      assert.ok(Number(answer.headers.get("retry-after")) >= 1);
+      assert.match((await answer.json()).error, /not running/);
+    }
+    await stderr.waitFor(/The bot could not start: Cannot load the bot module/);
+  } finally {
+    child.kill("SIGTERM");
+    await child.status;
+    await Promise.all([stdout.done, stderr.done]);
+    await Deno.remove(dir, { recursive: true });
+  }
+  const said = stderr.text.match(/The bot could not start/g) ?? [];
+  assert.equal(said.length, 1, stderr.text);
+  assert.doesNotMatch(stderr.text, /^\s+at /m, "no stack trace");
+});

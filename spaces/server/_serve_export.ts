@@ -1,6 +1,7 @@
 import { type BotHandler, type BotLike, loadBot } from "../bot.ts";
 import { createHookHandler } from "./hook_handler.ts";
 import { prepareBot } from "./_prepare_bot.ts";
+import { messageOf } from "../_objects.ts";
 
 /** The `{ fetch }` export of `server.ts`, and whether `deno serve` took it. */
 export interface ServeExport {
@@ -39,14 +40,30 @@ export function createServeExport(
     }
     return createHookHandler(bot.space);
   };
+  // A start that failed (a bad setting, a bot module that does not load)
+  // is said once, answered 503 without internals, and tried again at most
+  // every RETRY_MS: each request must not cost a start and a stack trace.
+  let failure: { message: string; until: number } | undefined;
   const serve: Deno.ServeDefaultExport = {
     async fetch(request: Request): Promise<Response> {
+      if (failure && Date.now() < failure.until) return unavailable(failure);
       lazy ??= start().catch((error) => {
-        // The next request tries again, rather than failing for ever.
         lazy = undefined;
+        const message = messageOf(error);
+        if (failure?.message !== message) {
+          console.error(`The bot could not start: ${message}`);
+        }
+        failure = { message, until: Date.now() + RETRY_MS };
         throw error;
       });
-      return await (await lazy)(request);
+      let handler;
+      try {
+        handler = await lazy;
+      } catch {
+        return unavailable(failure!);
+      }
+      failure = undefined;
+      return await handler(request);
     },
     onListen(address: Deno.Addr) {
       listening = true;
@@ -58,6 +75,17 @@ export function createServeExport(
 }
 
 /** An address as deno serve prints it. */
+/** How long a failed start is answered 503 before the next try. */
+const RETRY_MS = 10_000;
+
+function unavailable(failure: { message: string; until: number }): Response {
+  const seconds = Math.max(1, Math.ceil((failure.until - Date.now()) / 1000));
+  return Response.json(
+    { error: "The bot is not running: see the server's log", retryIn: seconds },
+    { status: 503, headers: { "retry-after": String(seconds) } },
+  );
+}
+
 function describe(address: Deno.Addr): string {
   switch (address.transport) {
     case "tcp":
