@@ -35,6 +35,26 @@ Deno.test("KvWorkList: past its bound, put throws QueueFullError; a handled item
   assert.equal(await list.size(), 1);
 });
 
+Deno.test("KvWorkList: a burst into a queue with room for some takes those and refuses only the rest", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const list = new KvWorkList<number>(kv, { logger, bound: 5 });
+  // 50 puts at once are committed together: the bound must cut the batch,
+  // not refuse it whole (found by an attack: 1 taken, 49 refused).
+  const results = await Promise.allSettled(
+    Array.from({ length: 50 }, (_, index) => list.put(index)),
+  );
+  const taken = results.filter((result) => result.status === "fulfilled");
+  const refused = results.filter((result) => result.status === "rejected");
+  assert.equal(taken.length, 5);
+  assert.equal(refused.length, 45);
+  assert.ok(
+    refused.every((result) =>
+      (result as PromiseRejectedResult).reason instanceof QueueFullError
+    ),
+  );
+  assert.equal(await list.size(), 5);
+});
+
 Deno.test("KvWorkList: a job abandoned by stop() goes back to the list, for the next worker at once", async () => {
   await using file = {
     dir: await Deno.makeTempDir({ prefix: "shellbot_work_" }),

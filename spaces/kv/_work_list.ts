@@ -138,9 +138,22 @@ export class KvWorkList<T> {
       while (this.#pending.length > 0) {
         const batch = this.#pending.splice(0, BATCH);
         try {
-          await this.#commit(batch.map((entry) => entry.item));
-          for (const entry of batch) entry.done.resolve();
-          this.#wakeUp();
+          // Take what fits under the bound and refuse only the rest: a
+          // burst into an emptier queue must not be refused whole.
+          const free = Math.max(0, this.#bound - await this.size());
+          const refused = batch.splice(free);
+          for (const entry of refused) {
+            entry.done.reject(
+              new QueueFullError(
+                `The queue holds ${this.#bound} undelivered items (its bound): try again later`,
+              ),
+            );
+          }
+          if (batch.length > 0) {
+            await this.#commit(batch.map((entry) => entry.item));
+            for (const entry of batch) entry.done.resolve();
+            this.#wakeUp();
+          }
         } catch (error) {
           for (const entry of batch) entry.done.reject(error);
         }
@@ -151,12 +164,6 @@ export class KvWorkList<T> {
   }
 
   async #commit(items: T[]): Promise<void> {
-    const free = this.#bound - await this.size();
-    if (free < items.length) {
-      throw new QueueFullError(
-        `The queue holds ${this.#bound} undelivered items or more (its bound): try again later`,
-      );
-    }
     const write = this.#kv.atomic();
     for (const item of items) write.set(this.#key("item", this.#newId()), item);
     write.sum(this.#key("count", COUNT_IN), BigInt(items.length));
