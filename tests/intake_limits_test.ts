@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { ConfigurationError, Context, WebexSpace } from "../mod.ts";
 import { createHookHandler, type HookHandlerOptions } from "../server.ts";
+import { buildHookApp } from "../spaces/server/_hook_app.ts";
+import { ReadingBudget } from "../spaces/server/_intake_body.ts";
+import { hookConfig } from "../spaces/server/hook_handler.ts";
 import { signBody } from "../spaces/webex/signature.ts";
 import { webexFixture } from "./_webex.ts";
 
@@ -22,25 +25,63 @@ async function stalledPost(
   return conn;
 }
 
+/**
+ * Serves the hook route as `createHookHandler` does, with a reading budget
+ * the test can watch.
+ */
 async function withServer(
   options: HookHandlerOptions,
   run: (
     port: number,
     f: Awaited<ReturnType<typeof webexFixture>>,
+    budget: ReadingBudget,
   ) => Promise<void>,
 ): Promise<string[]> {
   await using f = await webexFixture({ webhook_secret: SECRET });
+  const config = hookConfig(f.space, options);
+  const budget = new ReadingBudget(config.limits.readingLimit);
+  const app = buildHookApp(f.space, { ...config, budget });
   const server = Deno.serve({
     hostname: "127.0.0.1",
     port: 0,
     onListen() {},
-  }, createHookHandler(f.space, options));
+  }, app.fetch);
   try {
-    await run(server.addr.port, f);
+    await run(server.addr.port, f, budget);
   } finally {
     await server.shutdown();
   }
   return f.logs;
+}
+
+/** Waits until the bytes of bodies being read are `wanted` (no sleep). */
+async function until(
+  budget: ReadingBudget,
+  wanted: (used: number) => boolean,
+): Promise<void> {
+  let safety: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    safety = setTimeout(
+      () => reject(new Error(`still ${budget.used} bytes being read`)),
+      SAFETY_MS,
+    );
+  });
+  try {
+    while (!wanted(budget.used)) await Promise.race([budget.changed(), late]);
+  } finally {
+    clearTimeout(safety);
+  }
+}
+
+/** A signed delivery the bot ignores. */
+async function signedPost(url: string): Promise<Response> {
+  const body = JSON.stringify({
+    resource: "rooms",
+    event: "created",
+    data: { id: "x" },
+  });
+  const headers = { "x-spark-signature": await signBody(body, SECRET) };
+  return await fetch(url, { method: "POST", headers, body });
 }
 
 /** The head of the server's answer on a raw connection. */
@@ -55,52 +96,52 @@ async function readHead(conn: Deno.TcpConn): Promise<string> {
   }
 }
 
-/**
- * A signed delivery, sent again while the answer is 503: the cap frees a
- * moment after a stalled client hangs up, when Deno fails its read.
- */
-async function signedOnceFree(url: string): Promise<Response> {
-  const body = JSON.stringify({
-    resource: "rooms",
-    event: "created",
-    data: { id: "x" },
-  });
-  const headers = { "x-spark-signature": await signBody(body, SECRET) };
-  for (let attempt = 1;; attempt++) {
-    const response = await fetch(url, { method: "POST", headers, body });
-    if (response.status !== 503 || attempt === 200) return response;
-    await response.body?.cancel();
-  }
-}
-
-Deno.test("a body that stalls past the deadline gets 408 and Connection: close, and counts in the cap until its client hangs up", async () => {
+Deno.test("a body that stalls past the deadline gets 408 and Connection: close, and no longer counts in the cap", async () => {
   const limit = 16_384;
   const logs = await withServer(
     { maxBodyBytes: limit, maxReadingBytes: limit, bodyTimeout: 1_000 },
-    async (port) => {
+    async (port, _f, budget) => {
       const url = `http://127.0.0.1:${port}/hook`;
-      const conn = await stalledPost(port, limit);
+      // All of the body but one byte: it holds the cap but a byte.
+      const conn = await stalledPost(port, limit, "x".repeat(limit - 1));
       try {
+        await until(budget, (used) => used === limit - 1);
         // The answer comes at the deadline, while the body is still missing.
         const head = await readHead(conn);
         assert.match(head, /^HTTP\/1\.1 408 /);
         assert.match(head, /connection: close/i);
-        // Its bytes may still come, so they still hold the cap.
-        const busy = await fetch(url, { method: "POST", body: "{}" });
-        assert.equal(busy.status, 503);
-        await busy.body?.cancel();
+        // Its read is cancelled: the cap is free with the client still there.
+        assert.equal(budget.used, 0);
+        const signed = await signedPost(url);
+        assert.equal(signed.status, 200);
+        assert.deepEqual(await signed.json(), { status: "ignored" });
       } finally {
         conn.close();
       }
-      const signed = await signedOnceFree(url);
-      assert.equal(signed.status, 200);
-      assert.deepEqual(await signed.json(), { status: "ignored" });
     },
   );
   assert.ok(
     logs.some((line) => /1 too slow \(body not in within 1000 ms\)/.test(line)),
     logs.join("\n"),
   );
+});
+
+Deno.test("256 stalled bodies that declare 64 KiB and send 1 byte hold 256 bytes of the cap, and a signed delivery still gets 200", async () => {
+  await withServer({}, async (port, _f, budget) => {
+    const stalled = await Promise.all(
+      Array.from({ length: 256 }, () => stalledPost(port, 65_536)),
+    );
+    try {
+      // All 256 are in the handler, each holding the one byte it sent.
+      await until(budget, (used) => used === 256);
+      assert.equal(budget.used, 256);
+      const signed = await signedPost(`http://127.0.0.1:${port}/hook`);
+      assert.equal(signed.status, 200);
+      assert.deepEqual(await signed.json(), { status: "ignored" });
+    } finally {
+      for (const conn of stalled) conn.close();
+    }
+  });
 });
 
 Deno.test("a Content-Length over the limit gets 413 before a byte of the body is read", async () => {
@@ -127,22 +168,23 @@ Deno.test("a Content-Length over the limit gets 413 before a byte of the body is
   });
 });
 
-Deno.test("bodies over the reading cap get 503 with Retry-After at once, and the cap frees once the stalled ones are gone", async () => {
+Deno.test("bodies over the reading cap get 503 with Retry-After, and the cap frees once the stalled ones are gone", async () => {
   const limit = 16_384;
   await withServer(
     { maxBodyBytes: limit, maxReadingBytes: 4 * limit },
-    async (port, f) => {
+    async (port, f, budget) => {
       const url = `http://127.0.0.1:${port}/hook`;
-      // Four stalled bodies of the largest size reserve the whole cap; the
-      // default deadline (10 s) does not end them during the test.
+      // Four stalled bodies that sent all but one byte hold all of the cap
+      // but 4 bytes; the default deadline (10 s) does not end them during
+      // the test.
       const stalled = await Promise.all(
-        Array.from({ length: 4 }, () => stalledPost(port, limit)),
+        Array.from(
+          { length: 4 },
+          () => stalledPost(port, limit, "x".repeat(limit - 1)),
+        ),
       );
       try {
-        // A probe answered 503 shows the four are in the handler.
-        const probe = await signedOnceFree(url);
-        assert.equal(probe.status, 503);
-        await probe.body?.cancel();
+        await until(budget, (used) => used === 4 * (limit - 1));
         const answers = await Promise.all(
           Array.from(
             { length: 12 },
@@ -154,10 +196,15 @@ Deno.test("bodies over the reading cap get 503 with Retry-After at once, and the
           assert.equal(answer.headers.get("retry-after"), "1");
           await answer.body?.cancel();
         }
+        const signed = await signedPost(url);
+        assert.equal(signed.status, 503);
+        await signed.body?.cancel();
       } finally {
         for (const conn of stalled) conn.close();
       }
-      const signed = await signedOnceFree(url);
+      // Deno fails the stalled reads once their clients hung up.
+      await until(budget, (used) => used === 0);
+      const signed = await signedPost(url);
       assert.equal(signed.status, 200);
       await signed.body?.cancel();
       assert.ok(

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type HonoRequest } from "hono";
 import type { Space } from "../base.ts";
 import { messageOf } from "../_objects.ts";
 import {
@@ -15,6 +15,8 @@ export interface HookConfig {
   limits: IntakeLimits;
   /** Milliseconds between two lines about refused deliveries. */
   refusalLogInterval: number;
+  /** The budget of bytes being read, for tests to watch; else a new one. */
+  budget?: ReadingBudget;
 }
 
 // A plain string body with a fixed header is cheaper than Response.json on
@@ -25,16 +27,20 @@ const CLOSE_HEADERS = { ...JSON_HEADERS, connection: "close" };
 
 /**
  * The intake of the hook route, without routing: reads the body under the
- * limits, then hands the space a request built from the original's URL,
- * method and headers (copying the Request itself would copy its signal,
- * which Deno warns about), and counts what was refused.
+ * limits (unless `body` is given: read already, or refused), then hands the space a
+ * request built from the original's URL, method and headers (copying the
+ * Request itself would copy its signal, which Deno warns about), and
+ * counts what was refused.
  */
 export function buildIntake(
   space: Space,
   config: HookConfig,
-): (request: Request) => Promise<Response> {
+): (
+  request: Request,
+  body?: Uint8Array<ArrayBuffer> | Refusal,
+) => Promise<Response> {
   const { limits } = config;
-  const budget = new ReadingBudget(limits.readingLimit);
+  const budget = config.budget ?? new ReadingBudget(limits.readingLimit);
   const refusals = new RefusalLog(space.logger, config.refusalLogInterval, {
     "too large": `over ${limits.bodyLimit} bytes`,
     "too slow": `body not in within ${limits.bodyTimeout} ms`,
@@ -54,8 +60,8 @@ export function buildIntake(
           headers: BUSY_HEADERS,
         });
       case "too slow":
-        // Deno closes the connection once the client sends the rest or
-        // hangs up; until then the body counts in the reading cap.
+        // The read is cancelled, so the body no longer counts in the
+        // reading cap; Deno closes the connection once it drained it.
         return new Response('{"error":"Request body timed out"}', {
           status: 408,
           headers: CLOSE_HEADERS,
@@ -67,8 +73,8 @@ export function buildIntake(
         });
     }
   };
-  return async (request) => {
-    const body = await readBody(request, limits, budget);
+  return async (request, read) => {
+    const body = read ?? await readBody(request, limits, budget);
     if (typeof body === "string") return refuse(body);
     const response = await space.webhook(
       new Request(request.url, {
@@ -85,13 +91,28 @@ export function buildIntake(
 
 /**
  * The Hono app of the hook route: `POST` on the hook path through the
- * intake, `GET /health`, a JSON 404, and errors answered 500 without
- * internals (and logged).
+ * intake, 405 for other methods there, `GET /health`, a JSON 404, and
+ * errors answered 500 without internals (and logged).
  */
 export function buildHookApp(space: Space, config: HookConfig): Hono {
   const receive = buildIntake(space, config);
   const app = new Hono();
-  app.post(config.path, (c) => receive(c.req.raw));
+  app.post(config.path, async (c) => {
+    if (!c.req.raw.bodyUsed) return await receive(c.req.raw);
+    // A middleware of a parent app read the body before this route.
+    const body = await cachedBody(c.req, config.limits.bodyLimit);
+    if (body === undefined) {
+      space.logger.error(
+        `The webhook route cannot read the delivery on ${c.req.path}: a middleware consumed the request body without Hono's c.req methods (read it with c.req.text() or c.req.json(), which keep it for later routes)`,
+      );
+      return c.json({ error: "Internal error" }, 500);
+    }
+    return await receive(c.req.raw, body);
+  });
+  app.all(
+    config.path,
+    (c) => c.json({ error: "Method not allowed" }, 405, { allow: "POST" }),
+  );
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.notFound((c) => c.json({ error: "Not found" }, 404));
   app.onError((error, c) => {
@@ -103,4 +124,18 @@ export function buildHookApp(space: Space, config: HookConfig): Hono {
     return c.json({ error: "Internal error" }, 500);
   });
   return app;
+}
+
+/**
+ * The body a parent middleware read through Hono's `c.req` methods, which
+ * keep it (a `c.req.json()` keeps the text, so the bytes, and with them the
+ * signature, hold); undefined when it was consumed another way.
+ */
+async function cachedBody(
+  request: HonoRequest,
+  bodyLimit: number,
+): Promise<Uint8Array<ArrayBuffer> | "too large" | undefined> {
+  if (Object.keys(request.bodyCache).length === 0) return undefined;
+  const body = new Uint8Array(await request.arrayBuffer());
+  return body.length > bodyLimit ? "too large" : body;
 }

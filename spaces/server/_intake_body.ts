@@ -20,13 +20,14 @@ export interface IntakeLimits {
 export type Refusal = "too large" | "too slow" | "busy" | "unreadable";
 
 /**
- * The bytes being read at once: a request reserves what it may bring
- * (its Content-Length, else the body limit) before reading a byte, and
- * gives it back once read, so that N slow or large bodies together never
- * hold more than the cap.
+ * The bytes being read at once: a request reserves each chunk of its body
+ * as it arrives and gives all of it back once read, so that N slow or
+ * large bodies together never hold more than the cap, and a stalled
+ * client holds only what it sent (a declared length reserves nothing).
  */
 export class ReadingBudget {
   #used = 0;
+  #waiters: (() => void)[] = [];
 
   constructor(readonly limit: number) {}
 
@@ -39,19 +40,37 @@ export class ReadingBudget {
   take(bytes: number): boolean {
     if (this.#used + bytes > this.limit) return false;
     this.#used += bytes;
+    this.#changed();
     return true;
   }
 
   /** Gives back what `take` reserved. */
   give(bytes: number): void {
     this.#used -= bytes;
+    this.#changed();
+  }
+
+  /**
+   * Resolves at the next change of `used`: for tests, which wait for the
+   * server to have read something without sleeping.
+   */
+  changed(): Promise<void> {
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  #changed(): void {
+    if (this.#waiters.length === 0) return;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
   }
 }
 
 /**
  * Reads a request's body under the limits: the bytes, or why not. A body
- * whose Content-Length passes the limit is refused without reading; one of
- * unknown length is counted as it comes.
+ * whose Content-Length passes the limit is refused without reading; any
+ * other is counted as it comes, against the limit and the budget, and
+ * cancelled at the deadline.
  */
 export async function readBody(
   request: Request,
@@ -62,55 +81,13 @@ export async function readBody(
   if (declared !== undefined && declared > limits.bodyLimit) {
     return "too large";
   }
-  const reserved = declared ?? limits.bodyLimit;
-  if (!budget.take(reserved)) return "busy";
-  const release = () => budget.give(reserved);
-  if (declared !== undefined) {
-    return await readDeclared(request, limits.bodyTimeout, release);
-  }
+  if (!request.body || declared === 0) return new Uint8Array(0);
   try {
-    return await readStream(request.body, limits);
-  } catch {
-    return "unreadable";
-  } finally {
-    release();
-  }
-}
-
-/**
- * A body of known length, with `arrayBuffer()`: Deno reads it without a
- * stream in JavaScript (reading `request.body` first halved the route's
- * throughput). A stalled one is answered at the deadline, but its bytes
- * stay counted until the read ends: Deno 2.9.6 gives a handler no way to
- * drop a connection whose body it started to read, and holds what came
- * until the client sends the rest or hangs up (the read then fails).
- */
-async function readDeclared(
-  request: Request,
-  timeout: number,
-  release: () => void,
-): Promise<Uint8Array<ArrayBuffer> | Refusal> {
-  const reading = request.arrayBuffer();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<"too slow">((resolve) => {
-    timer = setTimeout(() => resolve("too slow"), timeout);
-  });
-  let result: ArrayBuffer | "too slow";
-  try {
-    result = await Promise.race([reading, late]);
+    return await readStream(request.body, limits, budget);
   } catch {
     // The client went away before its body was in.
-    release();
     return "unreadable";
-  } finally {
-    clearTimeout(timer);
   }
-  if (typeof result === "string") {
-    reading.then(release, release);
-    return result;
-  }
-  release();
-  return new Uint8Array(result);
 }
 
 /** Content-Length, when it alone says the size (no Transfer-Encoding). */
@@ -124,21 +101,22 @@ function declaredLength(request: Request): number | undefined {
 }
 
 /**
- * A body of unknown length (chunked), counted as it comes and cancelled
- * at the deadline, which drops what Deno holds of it. Deno keeps such a
- * connection open to drain the rest, reading and dropping it.
+ * Reads the body chunk by chunk, each reserved in the budget as it comes
+ * (reading with `arrayBuffer()` is faster, but gives no sight of the bytes
+ * before all are in, so a stalled body would have to reserve its declared
+ * length up front: 256 stalled clients then locked every delivery out).
+ * Cancelled at the deadline, which ends the pending read and drops what
+ * Deno holds of the body; Deno then drains the rest of the connection.
  */
 async function readStream(
-  body: ReadableStream<Uint8Array> | null,
+  body: ReadableStream<Uint8Array>,
   limits: IntakeLimits,
+  budget: ReadingBudget,
 ): Promise<Uint8Array<ArrayBuffer> | Refusal> {
-  if (!body) return new Uint8Array(0);
   const reader = body.getReader();
   let late = false;
   const timer = setTimeout(() => {
     late = true;
-    // Cancelling ends the pending read (it resolves `done`) and drops
-    // what Deno holds of the body.
     reader.cancel().catch(() => {});
   }, limits.bodyTimeout);
   const chunks: Uint8Array[] = [];
@@ -148,16 +126,21 @@ async function readStream(
       const { done, value } = await reader.read();
       if (late) return "too slow";
       if (done) break;
-      size += value.length;
-      if (size > limits.bodyLimit) {
+      if (size + value.length > limits.bodyLimit) {
         await reader.cancel().catch(() => {});
         return "too large";
       }
+      if (!budget.take(value.length)) {
+        await reader.cancel().catch(() => {});
+        return "busy";
+      }
+      size += value.length;
       chunks.push(value);
     }
   } finally {
     clearTimeout(timer);
     reader.releaseLock();
+    budget.give(size);
   }
   return join(chunks, size);
 }

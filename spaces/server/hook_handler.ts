@@ -26,9 +26,10 @@ export interface HookHandlerOptions {
    */
   maxBodyBytes?: number;
   /**
-   * Bytes being read at once over all requests. A request reserves its
-   * Content-Length (else `maxBodyBytes`) before reading; one that does not
-   * fit gets 503 with `Retry-After: 1` at once, nothing read.
+   * Bytes being read at once over all requests. A request reserves each
+   * chunk of its body as it arrives, so a stalled client holds only what
+   * it sent; one whose next chunk does not fit gets 503 with
+   * `Retry-After: 1`, and what it read is given back.
    * @default `server.reading_limit` of the space's settings, else 16_777_216
    */
   maxReadingBytes?: number;
