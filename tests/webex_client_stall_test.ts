@@ -1,35 +1,7 @@
 import assert from "node:assert/strict";
 import { NetworkError } from "../spaces/errors.ts";
 import { clientFor, startServer, TOKEN } from "./_scripted_server.ts";
-
-/**
- * An answer whose headers come at once and whose body stops after `first`
- * until `release` is called; `cancelled` resolves when the client hangs up.
- */
-function stallingAnswer(first: string, headers?: HeadersInit) {
-  const release = Promise.withResolvers<void>();
-  const cancelled = Promise.withResolvers<void>();
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(new TextEncoder().encode(first));
-      release.promise.then(() => {
-        try {
-          controller.close();
-        } catch {
-          // Already cancelled by the client.
-        }
-      });
-    },
-    cancel() {
-      cancelled.resolve();
-    },
-  });
-  return {
-    response: new Response(body, { headers }),
-    release: () => release.resolve(),
-    cancelled: cancelled.promise,
-  };
-}
+import { stallingAnswer } from "./_stalling.ts";
 
 Deno.test("WebexClient gives up on a JSON body that stalls after the headers", async () => {
   const stall = stallingAnswer('{"id":', {
