@@ -85,14 +85,18 @@ export function badAnswer(
   });
 }
 
-/** Reads an OK answer as JSON: `undefined` for an empty body. */
+/**
+ * Reads an OK answer as JSON: `undefined` for an empty body. The body must
+ * come whole within `bodyTimeout` ms, else it is cancelled.
+ */
 export async function readJson<T>(
   response: Response,
   request: CallInfo,
+  bodyTimeout: number,
 ): Promise<T> {
   let text: string;
   try {
-    text = await response.text();
+    text = await readText(response, bodyTimeout);
   } catch (cause) {
     request.signal?.throwIfAborted();
     throw networkError(request, cause);
@@ -102,6 +106,43 @@ export async function readJson<T>(
     return JSON.parse(text) as T;
   } catch (cause) {
     throw badAnswer(response, request, "The answer is not valid JSON", cause);
+  }
+}
+
+/**
+ * The body as text, as `response.text()` gives it, but given up on (and
+ * cancelled) after `ms`: headers alone do not prove the body will come.
+ */
+async function readText(response: Response, ms: number): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new DOMException(
+            `the body of ${SERVICE}'s answer stalled: not read within ${ms} ms`,
+            "TimeoutError",
+          ),
+        ),
+      ms,
+    );
+  });
+  let text = "";
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), stalled]);
+      if (done) return text + decoder.decode();
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch (error) {
+    // Closes the connection instead of leaving it to a server that stalls.
+    await reader.cancel(error).catch(() => {});
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

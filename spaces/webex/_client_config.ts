@@ -20,6 +20,7 @@ export interface ClientConfig {
   maxRetryAfter: number;
   backoff: Backoff;
   timeout: number;
+  bodyTimeout: number;
   random: () => number;
 }
 
@@ -66,6 +67,7 @@ export function clientConfig(
       max: checkNumber("backoff.max", options.backoff?.max, 30_000, 0),
     },
     timeout: checkNumber("timeout", options.timeout, 60_000, 1),
+    bodyTimeout: checkNumber("bodyTimeout", options.bodyTimeout, 30_000, 1),
     random: options.random ?? Math.random,
   };
 }

@@ -72,7 +72,7 @@ export class Messaging {
     send: (request: PostMessageRequest) => Promise<WebexMessage>,
   ): Promise<Message> {
     if (request.parentId) {
-      await checkParent(this.#host.client, request.parentId, request.id, {
+      await checkParent(this.#host.client, request.parentId, request, {
         signal: request.signal,
       });
     }

@@ -4,6 +4,11 @@
  * answers a bare 400 otherwise; this check says what was wrong before
  * anything is sent.
  *
+ * A reply by e-mail goes to the direct room with that person: a parent in
+ * a group room is refused here. A parent in the direct room with someone
+ * else is left to Webex, which answers 400 (an `ApiError`): telling which
+ * direct room holds it would take another request.
+ *
  * @module
  */
 
@@ -13,19 +18,28 @@ import type { CallOptions } from "./api/types.ts";
 import type { WebexClient } from "./client.ts";
 import { sameWebexId } from "./ids.ts";
 
+/** Where a reply goes: a room by id, or a person by e-mail address. */
+export interface ReplyDestination {
+  /** The room's id. */
+  id?: string;
+  /** The e-mail address of the person, for a direct message. */
+  person?: string;
+}
+
 /**
  * Fetches the parent of a reply and checks that a reply to it can be posted.
  *
- * @param roomId The room the reply goes to, when posted by room id.
+ * @param to The room, or the person, the reply goes to.
  * @throws {TypeError} When the parent is not found, is itself a reply, or
  * is in another room.
  */
 export async function checkParent(
   client: WebexClient,
   parentId: string,
-  roomId: string | undefined,
+  to: ReplyDestination,
   options: CallOptions,
 ): Promise<void> {
+  const roomId = to.id;
   let parent;
   try {
     parent = await getMessage(client, parentId, options);
@@ -49,6 +63,24 @@ export async function checkParent(
   ) {
     throw new TypeError(
       `postMessage() parentId ${parentId} is a message of another room than ${roomId}`,
+    );
+  }
+  if (!roomId && to.person) checkDirectParent(parentId, parent, to.person);
+}
+
+/**
+ * A reply to `person` goes to the direct room with them, never to a group
+ * room. Which direct room holds a parent would take another request to
+ * learn, so a parent in a direct room with someone else is left to Webex.
+ */
+function checkDirectParent(
+  parentId: string,
+  parent: { roomType?: string },
+  person: string,
+): void {
+  if (parent.roomType === "group") {
+    throw new TypeError(
+      `postMessage() parentId ${parentId} is a message of a group room, not of the direct room with ${person}`,
     );
   }
 }

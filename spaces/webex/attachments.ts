@@ -7,12 +7,16 @@
 
 import type { SignalOptions } from "../base.ts";
 import { SpacesError } from "../errors.ts";
+import { guardBody } from "./_attachment_body.ts";
 import type { WebexClient } from "./client.ts";
 import { parseContentDisposition } from "./content_disposition.ts";
 import { saveUnique } from "./safe_download.ts";
 
 /** Webex's own limit on one file: 100 MiB. */
 export const MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024;
+
+/** How long a download waits for its next bytes by default: 30 s. */
+const IDLE_TIMEOUT = 30_000;
 
 /** Options of {@linkcode downloadAttachment} (and of `getAttachment`, but `dir`). */
 export interface DownloadOptions extends SignalOptions {
@@ -24,6 +28,12 @@ export interface DownloadOptions extends SignalOptions {
    * @default 104_857_600 (100 MiB, Webex's own limit)
    */
   maxBytes?: number;
+  /**
+   * Milliseconds to wait for the next bytes of the file; a server silent
+   * for longer fails the download with a `NetworkError`.
+   * @default 30_000
+   */
+  idleTimeout?: number;
 }
 
 /** Options of {@linkcode getAttachment}. */
@@ -55,9 +65,11 @@ export async function nameAttachment(
  *
  * @param client The client that carries the token.
  * @param url The content URL of the attachment.
- * @param options The largest size taken (`maxBytes`), and a signal.
+ * @param options The largest size taken (`maxBytes`), the longest wait
+ * for the next bytes (`idleTimeout`), and a signal.
  * @returns The body, to be read or cancelled by the caller; it errors once
- * it brings more than announced or than `maxBytes`.
+ * it brings more than announced or than `maxBytes`, and with a
+ * `NetworkError` when it stalls for `idleTimeout` or ends short.
  * @throws {SpacesError} When the announced size is over `maxBytes`.
  */
 export async function getAttachment(
@@ -68,51 +80,54 @@ export async function getAttachment(
   const response = await client.request("GET", url, {
     signal: options.signal,
   });
-  return capped(response, url, options.maxBytes);
+  return capped(response, url, options);
 }
 
 /**
- * The body of a response, cut with an error once it brings more bytes than
- * its `Content-Length` or than `maxBytes`; a larger announced size fails
- * before anything is read.
+ * The body of a response, guarded by {@linkcode guardBody}; a larger
+ * announced size than `maxBytes` fails before anything is read.
  */
 function capped(
   response: Response,
   url: string,
-  maxBytes = MAX_ATTACHMENT_BYTES,
+  options: AttachmentOptions,
 ): ReadableStream<Uint8Array> {
-  if (!(maxBytes >= 0)) {
-    throw new RangeError(`'maxBytes' must be 0 or more, not ${maxBytes}`);
-  }
-  const header = response.headers.get("content-length");
-  const announced = header !== null && /^\d+$/.test(header)
-    ? Number(header)
-    : undefined;
+  const { maxBytes = MAX_ATTACHMENT_BYTES, idleTimeout = IDLE_TIMEOUT } =
+    options;
   const name = new URL(url, "http://localhost").pathname;
-  if (announced !== undefined && announced > maxBytes) {
+  try {
+    if (!(maxBytes >= 0)) {
+      throw new RangeError(`'maxBytes' must be 0 or more, not ${maxBytes}`);
+    }
+    if (!(idleTimeout >= 1) || !Number.isFinite(idleTimeout)) {
+      throw new RangeError(
+        `'idleTimeout' must be a number of milliseconds of at least 1, not ${idleTimeout}`,
+      );
+    }
+    const header = response.headers.get("content-length");
+    const announced = header !== null && /^\d+$/.test(header)
+      ? Number(header)
+      : undefined;
+    if (announced !== undefined && announced > maxBytes) {
+      throw new SpacesError(
+        `The attachment ${name} is ${announced} bytes, over the limit of ${maxBytes} (maxBytes)`,
+      );
+    }
+    return guardBody(response.body ?? new Blob([]).stream(), {
+      path: name,
+      announced,
+      // A compressed body's length says nothing of the bytes it unpacks to.
+      expected: response.headers.has("content-encoding")
+        ? undefined
+        : announced,
+      maxBytes,
+      idleTimeout,
+      signal: options.signal,
+    });
+  } catch (error) {
     response.body?.cancel().catch(() => {});
-    throw new SpacesError(
-      `The attachment ${name} is ${announced} bytes, over the limit of ${maxBytes} (maxBytes)`,
-    );
+    throw error;
   }
-  const limit = Math.min(maxBytes, announced ?? Infinity);
-  let seen = 0;
-  const body = response.body ?? new Blob([]).stream();
-  return body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        seen += chunk.byteLength;
-        if (seen > limit) {
-          throw new SpacesError(
-            announced !== undefined && announced <= maxBytes
-              ? `The attachment ${name} brought more than the ${announced} bytes it announced: cut`
-              : `The attachment ${name} is over the limit of ${maxBytes} bytes (maxBytes): cut`,
-          );
-        }
-        controller.enqueue(chunk);
-      },
-    }),
-  );
 }
 
 /**
@@ -123,10 +138,13 @@ function capped(
  *
  * @param client The client that carries the token.
  * @param url The content URL of the attachment.
- * @param options The folder, the largest size taken, and a signal.
+ * @param options The folder, the largest size taken, the longest wait for
+ * the next bytes (`idleTimeout`), and a signal.
  * @returns The path of the saved file.
  * @throws {SpacesError} When the file is over `maxBytes`, or brought more
  * bytes than it announced; nothing is left behind.
+ * @throws {NetworkError} When the body stalls for `idleTimeout` or ends
+ * before the bytes it announced; nothing is left behind.
  */
 export async function downloadAttachment(
   client: WebexClient,
@@ -137,7 +155,7 @@ export async function downloadAttachment(
   const response = await client.request("GET", url, { signal });
   let body: ReadableStream<Uint8Array> | undefined;
   try {
-    body = capped(response, url, options.maxBytes);
+    body = capped(response, url, options);
     const dir = options.dir ??
       await Deno.makeTempDir({ prefix: "shellbot-download-" });
     return await saveUnique(dir, nameFrom(response, url), body, { signal });

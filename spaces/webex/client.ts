@@ -183,7 +183,8 @@ export class WebexClient {
    * @returns The parsed body, or `undefined` for a 204 or an empty body.
    * @throws {ApiError} As {@linkcode WebexClient.request} does, and when an
    * OK answer is not JSON.
-   * @throws {NetworkError} As {@linkcode WebexClient.request} does.
+   * @throws {NetworkError} As {@linkcode WebexClient.request} does, and when
+   * the body does not come whole within `bodyTimeout`.
    *
    * @example Update a room
    * ```ts
@@ -207,6 +208,7 @@ export class WebexClient {
     return await readJson<T>(
       response,
       this.#call(method.toUpperCase(), url, options.signal),
+      this.#config.bodyTimeout,
     );
   }
 
@@ -356,6 +358,7 @@ export class WebexClient {
       const page = await readJson<{ items?: unknown } | undefined>(
         response,
         call,
+        this.#config.bodyTimeout,
       );
       if (!Array.isArray(page?.items)) {
         throw badAnswer(response, call, "The answer holds no items list");

@@ -74,12 +74,20 @@ export interface WebexClientOptions {
     max?: number;
   };
   /**
-   * Milliseconds to wait for the response headers, per attempt. A body
-   * streaming after the headers is not cut off.
+   * Milliseconds to wait for the response headers, per attempt. The body
+   * of a response given by `request` is not cut off; see `bodyTimeout`.
    *
    * @default {60000}
    */
   timeout?: number;
+  /**
+   * Milliseconds to read the whole body of a JSON answer (`json`, `get`,
+   * `post`, `put`, `list`) once its headers came. A body that stalls
+   * longer is cancelled with a `NetworkError`, which is not retried.
+   *
+   * @default {30000}
+   */
+  bodyTimeout?: number;
   /**
    * Source of the backoff jitter, giving numbers in [0, 1).
    *
