@@ -108,22 +108,10 @@ export async function createUniqueFile(
   name: string,
   options?: CreateUniqueFileOptions,
 ): Promise<{ path: string; file: Deno.FsFile }> {
-  const safe = sanitiseFileName(name);
-  const { stem, extension } = splitExtension(safe);
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    options?.signal?.throwIfAborted();
-    const candidate = attempt === 0 ? safe : `${stem} (${attempt})${extension}`;
-    const path = join(dir, candidate);
-    try {
-      const file = await Deno.open(path, { write: true, createNew: true });
-      return { path, file };
-    } catch (error) {
-      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-    }
-  }
-  throw new SpacesError(
-    `Cannot save "${safe}" in ${dir}: ${MAX_ATTEMPTS} files of that name already exist. Choose another folder`,
-  );
+  return await firstFreeName(dir, name, options, async (path) => ({
+    path,
+    file: await Deno.open(path, { write: true, createNew: true }),
+  }));
 }
 
 /**
@@ -156,22 +144,37 @@ export async function saveUnique(
 }
 
 /** Links `source` under the first free name for `name` in `dir`. */
-async function linkUnique(
+function linkUnique(
   dir: string,
   name: string,
   source: string,
   options?: CreateUniqueFileOptions,
 ): Promise<string> {
+  // A hard link fails when the name exists, as createNew does.
+  return firstFreeName(dir, name, options, async (path) => {
+    await Deno.link(source, path);
+    return path;
+  });
+}
+
+/**
+ * Calls `claim` with `name` made safe in `dir`, then with `name (1)`,
+ * `name (2)`... until one does not exist yet; `claim` must fail with
+ * `AlreadyExists` when it does, so that no file is ever overwritten.
+ */
+async function firstFreeName<T>(
+  dir: string,
+  name: string,
+  options: CreateUniqueFileOptions | undefined,
+  claim: (path: string) => Promise<T>,
+): Promise<T> {
   const safe = sanitiseFileName(name);
   const { stem, extension } = splitExtension(safe);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     options?.signal?.throwIfAborted();
     const candidate = attempt === 0 ? safe : `${stem} (${attempt})${extension}`;
-    const path = join(dir, candidate);
     try {
-      // A hard link fails when the name exists, as createNew does.
-      await Deno.link(source, path);
-      return path;
+      return await claim(join(dir, candidate));
     } catch (error) {
       if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
     }
