@@ -7,12 +7,18 @@
  * number of undelivered items is exact (`in - out`), the queue is bounded,
  * a crash leaves every item in the KV, and a restart takes them up again.
  *
+ * Commits are what a durable event costs, so they are shared: puts that
+ * wait are written together, the ready items are claimed together, and a
+ * job may add its own mutations (the dedupe record's "handled") to the
+ * write that deletes its item.
+ *
  * @module
  */
 
 import { SpacesError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { messageOf } from "../_objects.ts";
+import { retryLocked } from "../_kv_retry.ts";
 import { BusyError } from "./dedupe_store.ts";
 
 /** The queue holds its bound of undelivered items: try again later. */
@@ -39,6 +45,20 @@ export interface KvWorkListOptions {
   logger: Logger;
 }
 
+/**
+ * What a running job can do beyond its item: add mutations to the atomic
+ * write that deletes the item once the handler returned.
+ */
+export interface WorkJob {
+  /**
+   * Adds `mutate` to the write that ends this job. They are committed
+   * whatever comes of the job: with the item's deletion when the handler
+   * returns, in a write of their own when it throws or the item was taken
+   * over meanwhile. False once that write has begun: commit it yourself.
+   */
+  join(mutate: (write: Deno.AtomicOperation) => void): boolean;
+}
+
 interface Claim {
   until: number;
   attempts: number;
@@ -48,6 +68,8 @@ const COUNT_IN = "in";
 const COUNT_OUT = "out";
 /** Items written in one atomic commit at most (Deno KV allows 1000 mutations). */
 const BATCH = 200;
+/** Items claimed in one atomic write at most: two checks each, KV allows 100. */
+const CLAIM_BATCH = 32;
 
 /**
  * A bounded, durable list of work on Deno KV, shared by every instance that
@@ -169,7 +191,7 @@ export class KvWorkList<T> {
    * {@linkcode KvWorkList.stop}. An item whose handler throws is tried
    * again after a backoff, and set aside after the last attempt.
    */
-  start(handler: (item: T) => Promise<void>): void {
+  start(handler: (item: T, job: WorkJob) => Promise<void>): void {
     if (this.#running) return;
     this.#running = true;
     this.#loop = this.#work(handler);
@@ -224,7 +246,9 @@ export class KvWorkList<T> {
     clearTimeout(timer);
   }
 
-  async #work(handler: (item: T) => Promise<void>): Promise<void> {
+  async #work(
+    handler: (item: T, job: WorkJob) => Promise<void>,
+  ): Promise<void> {
     while (this.#running) {
       const wake = this.#wake.promise;
       let took = false;
@@ -254,20 +278,43 @@ export class KvWorkList<T> {
   }
 
   /** Claims items while there is room; true when it started a job. */
-  async #takeSome(handler: (item: T) => Promise<void>): Promise<boolean> {
+  async #takeSome(
+    handler: (item: T, job: WorkJob) => Promise<void>,
+  ): Promise<boolean> {
     const room = this.#concurrency - this.#inFlight.size;
     if (room <= 0) return false;
-    let started = false;
     const now = Date.now();
+    const entries: Deno.KvEntry<T>[] = [];
     const list = this.#kv.list<T>({ prefix: this.#key("item") }, {
       limit: room + this.#inFlight.size + 128,
     });
     for await (const entry of list) {
+      if (!this.#inFlight.has(this.#idOf(entry))) entries.push(entry);
+    }
+    let started = false;
+    // Most items were never claimed: the oldest that fit are claimed in one
+    // write, no read. Each keeps its own checks (no claim yet, the item
+    // unchanged), so the write takes all of them or none; when another
+    // worker holds one, or a lapsed claim is to be taken over, the items
+    // are claimed one by one below, as before.
+    const first = entries.slice(0, Math.min(room, CLAIM_BATCH));
+    if (first.length > 1 && this.#running) {
+      const claim: Claim = { until: now + this.#lease, attempts: 1 };
+      const write = this.#kv.atomic();
+      for (const entry of first) {
+        const claimKey = this.#key("claim", this.#idOf(entry));
+        write.check({ key: claimKey, versionstamp: null }, entry)
+          .set(claimKey, claim);
+      }
+      if ((await write.commit()).ok) {
+        for (const entry of first) this.#begin(handler, entry, 1);
+        entries.splice(0, first.length);
+        started = true;
+      }
+    }
+    for (const entry of entries) {
       if (!this.#running || this.#inFlight.size >= this.#concurrency) break;
-      const id = String(entry.key[entry.key.length - 1]);
-      if (this.#inFlight.has(id)) continue;
-      const claimKey = this.#key("claim", id);
-      // Most items were never claimed: try that first, one write, no read.
+      const claimKey = this.#key("claim", this.#idOf(entry));
       const fresh = await this.#kv.atomic()
         .check({ key: claimKey, versionstamp: null }).check(entry)
         .set(
@@ -277,7 +324,7 @@ export class KvWorkList<T> {
         .commit();
       if (fresh.ok) {
         started = true;
-        this.#inFlight.set(id, this.#run(handler, id, entry, 1));
+        this.#begin(handler, entry, 1);
         continue;
       }
       const claim = await this.#kv.get<Claim>(claimKey);
@@ -288,22 +335,50 @@ export class KvWorkList<T> {
         .commit();
       if (!taken.ok) continue;
       started = true;
-      const job = this.#run(handler, id, entry, attempts);
-      this.#inFlight.set(id, job);
+      this.#begin(handler, entry, attempts);
     }
     return started;
   }
 
+  #idOf(entry: Deno.KvEntry<T>): string {
+    return String(entry.key[entry.key.length - 1]);
+  }
+
+  #begin(
+    handler: (item: T, job: WorkJob) => Promise<void>,
+    entry: Deno.KvEntry<T>,
+    attempts: number,
+  ): void {
+    const id = this.#idOf(entry);
+    this.#inFlight.set(id, this.#run(handler, id, entry, attempts));
+  }
+
   async #run(
-    handler: (item: T) => Promise<void>,
+    handler: (item: T, job: WorkJob) => Promise<void>,
     id: string,
     entry: Deno.KvEntry<T>,
     attempts: number,
   ): Promise<void> {
+    // Mutations the job joined to its last write; `undefined` once that
+    // write has begun, so a late one is committed by its owner instead.
+    let extra: ((write: Deno.AtomicOperation) => void)[] | undefined = [];
+    const job: WorkJob = {
+      join: (mutate) => extra ? (extra.push(mutate), true) : false,
+    };
+    const taken = () => {
+      const joined = extra ?? [];
+      extra = undefined;
+      return joined;
+    };
+    let joined: ((write: Deno.AtomicOperation) => void)[] | undefined;
     try {
-      await handler(entry.value);
-      await this.#finish(id, entry);
+      await handler(entry.value, job);
+      joined = taken();
+      await this.#finish(id, entry, joined);
     } catch (error) {
+      // What the job joined holds whatever else fails: the dedupe record
+      // of an event that reached the bot must not be lost with the job.
+      await this.#commitAlone(joined ?? taken());
       if (this.#abandoned.has(id)) return; // handed back by stop()
       await this.#failed(id, entry, attempts, error).catch((failure) =>
         this.#logger.warn(
@@ -318,11 +393,44 @@ export class KvWorkList<T> {
     }
   }
 
-  /** Deletes a handled item; counted once, even if another worker also ran it. */
-  async #finish(id: string, entry: Deno.KvEntry<T>): Promise<void> {
-    await this.#kv.atomic().check(entry).delete(entry.key)
-      .delete(this.#key("claim", id))
-      .sum(this.#key("count", COUNT_OUT), 1n).commit();
+  /**
+   * Deletes a handled item, with what its job joined, in one write; counted
+   * once, even if another worker also ran it (then the check fails, and
+   * what the job joined is written alone).
+   */
+  async #finish(
+    id: string,
+    entry: Deno.KvEntry<T>,
+    joined: ((write: Deno.AtomicOperation) => void)[],
+  ): Promise<void> {
+    const result = await retryLocked(() => {
+      const write = this.#kv.atomic().check(entry).delete(entry.key)
+        .delete(this.#key("claim", id))
+        .sum(this.#key("count", COUNT_OUT), 1n);
+      for (const mutate of joined) mutate(write);
+      return write.commit();
+    });
+    if (!result.ok) await this.#commitAlone(joined);
+  }
+
+  /** Commits what a job joined, without its item; a failure is logged. */
+  async #commitAlone(
+    joined: ((write: Deno.AtomicOperation) => void)[],
+  ): Promise<void> {
+    if (joined.length === 0) return;
+    try {
+      await retryLocked(() => {
+        const write = this.#kv.atomic();
+        for (const mutate of joined) mutate(write);
+        return write.commit();
+      });
+    } catch (error) {
+      this.#logger.warn(
+        `Could not record a handled event in ${this.#label}: ${
+          messageOf(error)
+        }`,
+      );
+    }
   }
 
   async #failed(
