@@ -18,8 +18,16 @@
 import { SpacesError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { messageOf } from "../_objects.ts";
-import { retryLocked } from "../_kv_retry.ts";
-import { BusyError } from "./dedupe_store.ts";
+import {
+  CLAIM_BATCH,
+  claimAll,
+  claimOne,
+  type JobPlace,
+  runJob,
+  type WorkJob,
+} from "./_work_jobs.ts";
+
+export type { WorkJob };
 
 /** The queue holds its bound of undelivered items: try again later. */
 export class QueueFullError extends SpacesError {}
@@ -45,31 +53,10 @@ export interface KvWorkListOptions {
   logger: Logger;
 }
 
-/**
- * What a running job can do beyond its item: add mutations to the atomic
- * write that deletes the item once the handler returned.
- */
-export interface WorkJob {
-  /**
-   * Adds `mutate` to the write that ends this job. They are committed
-   * whatever comes of the job: with the item's deletion when the handler
-   * returns, in a write of their own when it throws or the item was taken
-   * over meanwhile. False once that write has begun: commit it yourself.
-   */
-  join(mutate: (write: Deno.AtomicOperation) => void): boolean;
-}
-
-interface Claim {
-  until: number;
-  attempts: number;
-}
-
 const COUNT_IN = "in";
 const COUNT_OUT = "out";
 /** Items written in one atomic commit at most (Deno KV allows 1000 mutations). */
 const BATCH = 200;
-/** Items claimed in one atomic write at most: two checks each, KV allows 100. */
-const CLAIM_BATCH = 32;
 
 /**
  * A bounded, durable list of work on Deno KV, shared by every instance that
@@ -293,51 +280,37 @@ export class KvWorkList<T> {
     }
     let started = false;
     // Most items were never claimed: the oldest that fit are claimed in one
-    // write, no read. Each keeps its own checks (no claim yet, the item
-    // unchanged), so the write takes all of them or none; when another
-    // worker holds one, or a lapsed claim is to be taken over, the items
-    // are claimed one by one below, as before.
+    // write (all or none); else one by one, as before.
     const first = entries.slice(0, Math.min(room, CLAIM_BATCH));
-    if (first.length > 1 && this.#running) {
-      const claim: Claim = { until: now + this.#lease, attempts: 1 };
-      const write = this.#kv.atomic();
-      for (const entry of first) {
-        const claimKey = this.#key("claim", this.#idOf(entry));
-        write.check({ key: claimKey, versionstamp: null }, entry)
-          .set(claimKey, claim);
-      }
-      if ((await write.commit()).ok) {
-        for (const entry of first) this.#begin(handler, entry, 1);
-        entries.splice(0, first.length);
-        started = true;
-      }
+    if (
+      first.length > 1 && this.#running &&
+      await claimAll(this.#kv, first, (entry) => this.#claimKey(entry), {
+        until: now + this.#lease,
+        attempts: 1,
+      })
+    ) {
+      for (const entry of first) this.#begin(handler, entry, 1);
+      entries.splice(0, first.length);
+      started = true;
     }
     for (const entry of entries) {
       if (!this.#running || this.#inFlight.size >= this.#concurrency) break;
-      const claimKey = this.#key("claim", this.#idOf(entry));
-      const fresh = await this.#kv.atomic()
-        .check({ key: claimKey, versionstamp: null }).check(entry)
-        .set(
-          claimKey,
-          { until: now + this.#lease, attempts: 1 } satisfies Claim,
-        )
-        .commit();
-      if (fresh.ok) {
-        started = true;
-        this.#begin(handler, entry, 1);
-        continue;
-      }
-      const claim = await this.#kv.get<Claim>(claimKey);
-      if (!claim.value || claim.value.until > now) continue;
-      const attempts = (claim.value?.attempts ?? 0) + 1;
-      const taken = await this.#kv.atomic().check(claim).check(entry)
-        .set(claimKey, { until: now + this.#lease, attempts } satisfies Claim)
-        .commit();
-      if (!taken.ok) continue;
+      const attempts = await claimOne(
+        this.#kv,
+        entry,
+        this.#claimKey(entry),
+        now,
+        this.#lease,
+      );
+      if (attempts === undefined) continue;
       started = true;
       this.#begin(handler, entry, attempts);
     }
     return started;
+  }
+
+  #claimKey(entry: Deno.KvEntry<T>): Deno.KvKey {
+    return this.#key("claim", this.#idOf(entry));
   }
 
   #idOf(entry: Deno.KvEntry<T>): string {
@@ -350,122 +323,19 @@ export class KvWorkList<T> {
     attempts: number,
   ): void {
     const id = this.#idOf(entry);
-    this.#inFlight.set(id, this.#run(handler, id, entry, attempts));
-  }
-
-  async #run(
-    handler: (item: T, job: WorkJob) => Promise<void>,
-    id: string,
-    entry: Deno.KvEntry<T>,
-    attempts: number,
-  ): Promise<void> {
-    // Mutations the job joined to its last write; `undefined` once that
-    // write has begun, so a late one is committed by its owner instead.
-    let extra: ((write: Deno.AtomicOperation) => void)[] | undefined = [];
-    const job: WorkJob = {
-      join: (mutate) => extra ? (extra.push(mutate), true) : false,
+    const place: JobPlace = {
+      kv: this.#kv,
+      key: (...parts) => this.#key(...parts),
+      attempts: this.#attempts,
+      label: this.#label,
+      logger: this.#logger,
+      abandoned: this.#abandoned,
     };
-    const taken = () => {
-      const joined = extra ?? [];
-      extra = undefined;
-      return joined;
-    };
-    let joined: ((write: Deno.AtomicOperation) => void)[] | undefined;
-    try {
-      await handler(entry.value, job);
-      joined = taken();
-      await this.#finish(id, entry, joined);
-    } catch (error) {
-      // What the job joined holds whatever else fails: the dedupe record
-      // of an event that reached the bot must not be lost with the job.
-      await this.#commitAlone(joined ?? taken());
-      if (this.#abandoned.has(id)) return; // handed back by stop()
-      await this.#failed(id, entry, attempts, error).catch((failure) =>
-        this.#logger.warn(
-          `Could not record a failed job in ${this.#label}: ${
-            messageOf(failure)
-          }`,
-        )
-      );
-    } finally {
+    const job = runJob(place, handler, id, entry, attempts).finally(() => {
       this.#inFlight.delete(id);
       this.#wakeUp();
-    }
-  }
-
-  /**
-   * Deletes a handled item, with what its job joined, in one write; counted
-   * once, even if another worker also ran it (then the check fails, and
-   * what the job joined is written alone).
-   */
-  async #finish(
-    id: string,
-    entry: Deno.KvEntry<T>,
-    joined: ((write: Deno.AtomicOperation) => void)[],
-  ): Promise<void> {
-    const result = await retryLocked(() => {
-      const write = this.#kv.atomic().check(entry).delete(entry.key)
-        .delete(this.#key("claim", id))
-        .sum(this.#key("count", COUNT_OUT), 1n);
-      for (const mutate of joined) mutate(write);
-      return write.commit();
     });
-    if (!result.ok) await this.#commitAlone(joined);
-  }
-
-  /** Commits what a job joined, without its item; a failure is logged. */
-  async #commitAlone(
-    joined: ((write: Deno.AtomicOperation) => void)[],
-  ): Promise<void> {
-    if (joined.length === 0) return;
-    try {
-      await retryLocked(() => {
-        const write = this.#kv.atomic();
-        for (const mutate of joined) mutate(write);
-        return write.commit();
-      });
-    } catch (error) {
-      this.#logger.warn(
-        `Could not record a handled event in ${this.#label}: ${
-          messageOf(error)
-        }`,
-      );
-    }
-  }
-
-  async #failed(
-    id: string,
-    entry: Deno.KvEntry<T>,
-    attempts: number,
-    error: unknown,
-  ): Promise<void> {
-    if (attempts >= this.#attempts) {
-      this.#logger.error(
-        `A queued delivery failed ${attempts} times and is set aside under ${
-          JSON.stringify(this.#key("undelivered", id))
-        }: ${messageOf(error)}`,
-      );
-      await this.#kv.atomic().check(entry).delete(entry.key)
-        .delete(this.#key("claim", id))
-        .set(this.#key("undelivered", id), entry.value)
-        .sum(this.#key("count", COUNT_OUT), 1n).commit();
-      return;
-    }
-    // 1, 3, 9, 27, 60 s: the same line as the library's other retries.
-    const wait = Math.min(60_000, 1_000 * 3 ** (attempts - 1));
-    // Busy: another worker (or one that died) holds the event's claim.
-    (error instanceof BusyError ? this.#logger.debug : this.#logger.warn)(
-      `A queued delivery failed (attempt ${attempts}); it is tried again in ${
-        wait / 1000
-      } s: ${messageOf(error)}`,
-    );
-    await this.#kv.set(
-      this.#key("claim", id),
-      {
-        until: Date.now() + wait,
-        attempts,
-      } satisfies Claim,
-    );
+    this.#inFlight.set(id, job);
   }
 
   #wakeUp(): void {
