@@ -7,13 +7,27 @@
  * number of undelivered items is exact (`in - out`), the queue is bounded,
  * a crash leaves every item in the KV, and a restart takes them up again.
  *
+ * Commits are what a durable event costs, so they are shared: puts that
+ * wait are written together, the ready items are claimed together, and a
+ * job may add its own mutations (the dedupe record's "handled") to the
+ * write that deletes its item.
+ *
  * @module
  */
 
 import { SpacesError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { messageOf } from "../_objects.ts";
-import { BusyError } from "./dedupe_store.ts";
+import {
+  CLAIM_BATCH,
+  claimAll,
+  claimOne,
+  type JobPlace,
+  runJob,
+  type WorkJob,
+} from "./_work_jobs.ts";
+
+export type { WorkJob };
 
 /** The queue holds its bound of undelivered items: try again later. */
 export class QueueFullError extends SpacesError {}
@@ -37,11 +51,6 @@ export interface KvWorkListOptions {
   /** What the KV is, for log lines and errors: its file. @default "the KV" */
   label?: string;
   logger: Logger;
-}
-
-interface Claim {
-  until: number;
-  attempts: number;
 }
 
 const COUNT_IN = "in";
@@ -176,7 +185,7 @@ export class KvWorkList<T> {
    * {@linkcode KvWorkList.stop}. An item whose handler throws is tried
    * again after a backoff, and set aside after the last attempt.
    */
-  start(handler: (item: T) => Promise<void>): void {
+  start(handler: (item: T, job: WorkJob) => Promise<void>): void {
     if (this.#running) return;
     this.#running = true;
     this.#loop = this.#work(handler);
@@ -231,7 +240,9 @@ export class KvWorkList<T> {
     clearTimeout(timer);
   }
 
-  async #work(handler: (item: T) => Promise<void>): Promise<void> {
+  async #work(
+    handler: (item: T, job: WorkJob) => Promise<void>,
+  ): Promise<void> {
     while (this.#running) {
       const wake = this.#wake.promise;
       let took = false;
@@ -261,110 +272,77 @@ export class KvWorkList<T> {
   }
 
   /** Claims items while there is room; true when it started a job. */
-  async #takeSome(handler: (item: T) => Promise<void>): Promise<boolean> {
+  async #takeSome(
+    handler: (item: T, job: WorkJob) => Promise<void>,
+  ): Promise<boolean> {
     const room = this.#concurrency - this.#inFlight.size;
     if (room <= 0) return false;
-    let started = false;
     const now = Date.now();
+    const entries: Deno.KvEntry<T>[] = [];
     const list = this.#kv.list<T>({ prefix: this.#key("item") }, {
       limit: room + this.#inFlight.size + 128,
     });
     for await (const entry of list) {
-      if (!this.#running || this.#inFlight.size >= this.#concurrency) break;
-      const id = String(entry.key[entry.key.length - 1]);
-      if (this.#inFlight.has(id)) continue;
-      const claimKey = this.#key("claim", id);
-      // Most items were never claimed: try that first, one write, no read.
-      const fresh = await this.#kv.atomic()
-        .check({ key: claimKey, versionstamp: null }).check(entry)
-        .set(
-          claimKey,
-          { until: now + this.#lease, attempts: 1 } satisfies Claim,
-        )
-        .commit();
-      if (fresh.ok) {
-        started = true;
-        this.#inFlight.set(id, this.#run(handler, id, entry, 1));
-        continue;
-      }
-      const claim = await this.#kv.get<Claim>(claimKey);
-      if (!claim.value || claim.value.until > now) continue;
-      const attempts = (claim.value?.attempts ?? 0) + 1;
-      const taken = await this.#kv.atomic().check(claim).check(entry)
-        .set(claimKey, { until: now + this.#lease, attempts } satisfies Claim)
-        .commit();
-      if (!taken.ok) continue;
+      if (!this.#inFlight.has(this.#idOf(entry))) entries.push(entry);
+    }
+    let started = false;
+    // Most items were never claimed: the oldest that fit are claimed in one
+    // write (all or none); else one by one, as before.
+    const first = entries.slice(0, Math.min(room, CLAIM_BATCH));
+    if (
+      first.length > 1 && this.#running &&
+      await claimAll(this.#kv, first, (entry) => this.#claimKey(entry), {
+        until: now + this.#lease,
+        attempts: 1,
+      })
+    ) {
+      for (const entry of first) this.#begin(handler, entry, 1);
+      entries.splice(0, first.length);
       started = true;
-      const job = this.#run(handler, id, entry, attempts);
-      this.#inFlight.set(id, job);
+    }
+    for (const entry of entries) {
+      if (!this.#running || this.#inFlight.size >= this.#concurrency) break;
+      const attempts = await claimOne(
+        this.#kv,
+        entry,
+        this.#claimKey(entry),
+        now,
+        this.#lease,
+      );
+      if (attempts === undefined) continue;
+      started = true;
+      this.#begin(handler, entry, attempts);
     }
     return started;
   }
 
-  async #run(
-    handler: (item: T) => Promise<void>,
-    id: string,
+  #claimKey(entry: Deno.KvEntry<T>): Deno.KvKey {
+    return this.#key("claim", this.#idOf(entry));
+  }
+
+  #idOf(entry: Deno.KvEntry<T>): string {
+    return String(entry.key[entry.key.length - 1]);
+  }
+
+  #begin(
+    handler: (item: T, job: WorkJob) => Promise<void>,
     entry: Deno.KvEntry<T>,
     attempts: number,
-  ): Promise<void> {
-    try {
-      await handler(entry.value);
-      await this.#finish(id, entry);
-    } catch (error) {
-      if (this.#abandoned.has(id)) return; // handed back by stop()
-      await this.#failed(id, entry, attempts, error).catch((failure) =>
-        this.#logger.warn(
-          `Could not record a failed job in ${this.#label}: ${
-            messageOf(failure)
-          }`,
-        )
-      );
-    } finally {
+  ): void {
+    const id = this.#idOf(entry);
+    const place: JobPlace = {
+      kv: this.#kv,
+      key: (...parts) => this.#key(...parts),
+      attempts: this.#attempts,
+      label: this.#label,
+      logger: this.#logger,
+      abandoned: this.#abandoned,
+    };
+    const job = runJob(place, handler, id, entry, attempts).finally(() => {
       this.#inFlight.delete(id);
       this.#wakeUp();
-    }
-  }
-
-  /** Deletes a handled item; counted once, even if another worker also ran it. */
-  async #finish(id: string, entry: Deno.KvEntry<T>): Promise<void> {
-    await this.#kv.atomic().check(entry).delete(entry.key)
-      .delete(this.#key("claim", id))
-      .sum(this.#key("count", COUNT_OUT), 1n).commit();
-  }
-
-  async #failed(
-    id: string,
-    entry: Deno.KvEntry<T>,
-    attempts: number,
-    error: unknown,
-  ): Promise<void> {
-    if (attempts >= this.#attempts) {
-      this.#logger.error(
-        `A queued delivery failed ${attempts} times and is set aside under ${
-          JSON.stringify(this.#key("undelivered", id))
-        }: ${messageOf(error)}`,
-      );
-      await this.#kv.atomic().check(entry).delete(entry.key)
-        .delete(this.#key("claim", id))
-        .set(this.#key("undelivered", id), entry.value)
-        .sum(this.#key("count", COUNT_OUT), 1n).commit();
-      return;
-    }
-    // 1, 3, 9, 27, 60 s: the same line as the library's other retries.
-    const wait = Math.min(60_000, 1_000 * 3 ** (attempts - 1));
-    // Busy: another worker (or one that died) holds the event's claim.
-    (error instanceof BusyError ? this.#logger.debug : this.#logger.warn)(
-      `A queued delivery failed (attempt ${attempts}); it is tried again in ${
-        wait / 1000
-      } s: ${messageOf(error)}`,
-    );
-    await this.#kv.set(
-      this.#key("claim", id),
-      {
-        until: Date.now() + wait,
-        attempts,
-      } satisfies Claim,
-    );
+    });
+    this.#inFlight.set(id, job);
   }
 
   #wakeUp(): void {

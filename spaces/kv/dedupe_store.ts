@@ -5,6 +5,7 @@
  * @module
  */
 
+import { AsyncLocalStorage } from "node:async_hooks";
 import { retryLocked } from "../_kv_retry.ts";
 import type { CursorStore, DedupeStore } from "../dedupe.ts";
 import { SpacesError } from "../errors.ts";
@@ -27,6 +28,11 @@ export interface KvDedupeStoreOptions {
   /** The clock, for tests. @default Date.now */
   now?: () => number;
 }
+
+/** A write that ends a piece of work: `join` adds to it, false once begun. */
+type JoinableWrite = {
+  join(mutate: (write: Deno.AtomicOperation) => void): boolean;
+};
 
 interface Entry {
   state: "busy" | "done";
@@ -63,6 +69,8 @@ export class KvDedupeStore implements DedupeStore, CursorStore {
   #lease: number;
   #ttl: number;
   #now: () => number;
+  /** The write that the completions of the work running now join. */
+  #joining = new AsyncLocalStorage<JoinableWrite>();
 
   /**
    * Makes a store on an open KV, which stays the caller's to close.
@@ -122,15 +130,58 @@ export class KvDedupeStore implements DedupeStore, CursorStore {
     throw this.#busy(key, winner?.until ?? until);
   }
 
-  /** Records a claimed event as handled, for `ttl`. */
+  /**
+   * Records a claimed event as handled, for `ttl`. Within
+   * {@linkcode KvDedupeStore.completingIn} the record joins that write
+   * instead of taking a commit of its own.
+   */
   async complete(key: string): Promise<void> {
-    await retryLocked(() =>
-      this.#kv.set(
-        this.#key("event", key),
-        { state: "done", until: this.#now() + this.#ttl } satisfies Entry,
-        { expireIn: this.#ttl },
-      )
+    const where = this.#key("event", key);
+    const done = (): Entry => ({
+      state: "done",
+      until: this.#now() + this.#ttl,
+    });
+    const joined = this.#joining.getStore()?.join((write) =>
+      void write.set(where, done(), { expireIn: this.#ttl })
     );
+    if (joined) return;
+    await retryLocked(() =>
+      this.#kv.set(where, done(), { expireIn: this.#ttl })
+    );
+  }
+
+  /**
+   * Runs `work` so that the events it completes are recorded by `write`
+   * (on this store's KV) rather than by a commit each: a queue that deletes
+   * its item and records the event in one commit. The event stays claimed
+   * (`busy`, under its lease) until that write: a crash before it is the
+   * documented window of a handler that ran and died before the record,
+   * after which the lease lapses and the event is handled again.
+   *
+   * @example Record the event with the write that ends the work
+   * ```ts
+   * import { KvDedupeStore } from "@shellbot/spaces/kv";
+   *
+   * using kv = await Deno.openKv(":memory:");
+   * const store = new KvDedupeStore(kv);
+   * const joined: ((write: Deno.AtomicOperation) => void)[] = [];
+   * await store.completingIn(
+   *   { join: (mutate) => (joined.push(mutate), true) },
+   *   async () => {
+   *     if (await store.claim("message:1")) await store.complete("message:1");
+   *   },
+   * );
+   * const write = kv.atomic().set(["work", "done"], true);
+   * for (const mutate of joined) mutate(write);
+   * await write.commit();
+   * console.log(await store.claim("message:1")); // false
+   * ```
+   */
+  completingIn<R>(
+    write: { join(mutate: (write: Deno.AtomicOperation) => void): boolean },
+    work: () => Promise<R>,
+  ): Promise<R> {
+    return this.#joining.run(write, work);
   }
 
   /** Gives a claim up, so that a redelivery is handled; a handled event stays so. */

@@ -76,6 +76,7 @@ export async function prepareBot(
   const kv = await openKvAt(place, logger);
   let work: KvWorkList<WebexDelivery>;
   let space: WebexSpace;
+  const dedupe = new KvDedupeStore(kv, { lease });
   try {
     work = new KvWorkList<WebexDelivery>(kv, {
       prefix: ["shellbot", "deliveries"],
@@ -92,7 +93,7 @@ export async function prepareBot(
       fetch: options.fetch,
       logger,
       inbox: work,
-      dedupe: new KvDedupeStore(kv, { lease }),
+      dedupe,
       requireSignature: true,
       replayWindow: 600_000,
     });
@@ -112,7 +113,11 @@ export async function prepareBot(
     kv.close();
     throw error;
   }
-  work.start(async (delivery) => void await space.processDelivery(delivery));
+  // One commit ends a job: its item's deletion and the event's record as
+  // handled (the work list and the record share this KV).
+  work.start(async (delivery, job) =>
+    void await dedupe.completingIn(job, () => space.processDelivery(delivery))
+  );
   let closed = false;
   const close = () => {
     if (closed) return;

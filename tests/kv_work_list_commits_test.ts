@@ -1,0 +1,118 @@
+import assert from "node:assert/strict";
+import { KvWorkList, type WorkJob } from "../spaces/kv/_work_list.ts";
+import { KvDedupeStore } from "../spaces/kv/dedupe_store.ts";
+import { quietLogger } from "../spaces/log.ts";
+
+const logger = quietLogger;
+
+/** Counts the atomic commits on `kv` (and plain sets and deletes). */
+function countCommits(kv: Deno.Kv) {
+  const counter = { commits: 0 };
+  const atomic = kv.atomic.bind(kv);
+  kv.atomic = () => {
+    const write = atomic();
+    const commit = write.commit.bind(write);
+    write.commit = () => (counter.commits++, commit());
+    return write;
+  };
+  const set = kv.set.bind(kv);
+  kv.set = (...args) => (counter.commits++, set(...args));
+  const remove = kv.delete.bind(kv);
+  kv.delete = (key) => (counter.commits++, remove(key));
+  return counter;
+}
+
+Deno.test("KvWorkList: items that wait are claimed in one write, each handled once, each ended by one commit", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const list = new KvWorkList<number>(kv, { logger, concurrency: 16 });
+  for (let item = 0; item < 10; item++) await list.put(item);
+  const counter = countCommits(kv);
+  const seen: number[] = [];
+  const all = Promise.withResolvers<void>();
+  list.start(async (item) => {
+    seen.push(item);
+    if (seen.length === 10) all.resolve();
+  });
+  await all.promise;
+  assert.equal(await list.drain(5_000), true);
+  assert.deepEqual(seen.toSorted((a, b) => a - b), [...Array(10).keys()]);
+  assert.equal(await list.size(), 0);
+  // One claim for the ten (it was one per item), one end per item.
+  assert.equal(counter.commits, 1 + 10);
+});
+
+Deno.test("KvWorkList: an item claimed elsewhere spoils no batch: the others are claimed one by one, it is left alone", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const list = new KvWorkList<string>(kv, { logger, lease: 60_000 });
+  for (const item of ["a", "b", "c"]) await list.put(item);
+  // Another instance holds the claim on "b", unexpired.
+  const ids: string[] = [];
+  for await (const entry of kv.list({ prefix: ["shellbot", "work", "item"] })) {
+    ids.push(String(entry.key.at(-1)));
+  }
+  await kv.set(["shellbot", "work", "claim", ids[1]], {
+    until: Date.now() + 60_000,
+    attempts: 1,
+  });
+  const seen: string[] = [];
+  const two = Promise.withResolvers<void>();
+  list.start(async (item) => {
+    seen.push(item);
+    if (seen.length === 2) two.resolve();
+  });
+  await two.promise;
+  await list.stop();
+  assert.deepEqual(seen.toSorted(), ["a", "c"]);
+  assert.equal(await list.size(), 1);
+});
+
+Deno.test("KvWorkList: what a job joins is written with its item's deletion; when the handler throws, alone; once ended, join says false", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const list = new KvWorkList<string>(kv, { logger, attempts: 1 });
+  await list.put("fine");
+  await list.put("fails");
+  const counter = countCommits(kv);
+  const jobs: WorkJob[] = [];
+  const both = Promise.withResolvers<void>();
+  list.start(async (item, job) => {
+    assert.equal(job.join((write) => write.set(["joined", item], true)), true);
+    if (jobs.push(job) === 2) both.resolve();
+    if (item === "fails") throw new Error("the bot failed after the record");
+  });
+  await both.promise;
+  assert.equal(await list.drain(5_000), true);
+  // A join that comes after the job's end is refused: its owner writes.
+  assert.deepEqual(jobs.map((job) => job.join(() => {})), [false, false]);
+  assert.equal((await kv.get(["joined", "fine"])).value, true);
+  assert.equal((await kv.get(["joined", "fails"])).value, true);
+  assert.equal(await list.size(), 0);
+  // "fine": claim + end with its join. "fails": claim + the join alone +
+  // set aside. The two claims may share a write.
+  assert.ok(counter.commits <= 6, `${counter.commits} commits`);
+});
+
+Deno.test("KvDedupeStore.completingIn: the record joins the job's write; outside a job, complete writes at once", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const store = new KvDedupeStore(kv);
+  const list = new KvWorkList<string>(kv, { logger });
+  await list.put("message:1");
+  const done = Promise.withResolvers<void>();
+  const commits: number[] = [];
+  const counter = countCommits(kv);
+  list.start((key, job) =>
+    store.completingIn(job, async () => {
+      assert.equal(await store.claim(key), true);
+      const before = counter.commits;
+      await store.complete(key);
+      commits.push(counter.commits - before); // deferred: no commit here
+      done.resolve();
+    })
+  );
+  await done.promise;
+  assert.equal(await list.drain(5_000), true);
+  assert.deepEqual(commits, [0]);
+  assert.equal(await store.claim("message:1"), false, "recorded as handled");
+  assert.equal(await store.claim("message:2"), true);
+  await store.complete("message:2");
+  assert.equal(await store.claim("message:2"), false);
+});
