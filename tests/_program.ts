@@ -64,26 +64,6 @@ export class Output {
 /**
  * A public address in front of a server not started yet, as a load
  * balancer is: Webex needs `SERVER_URL` before `deno serve` tells its port.
+ * The try program has the same need and this same helper.
  */
-export function frontDoor() {
-  const target = Promise.withResolvers<string>();
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen() {} },
-    async (request) => {
-      const url = new URL(request.url);
-      return await fetch(
-        `${await target.promise}${url.pathname}${url.search}`,
-        {
-          method: request.method,
-          headers: request.headers,
-          body: request.body,
-        },
-      );
-    },
-  );
-  return {
-    url: `http://127.0.0.1:${server.addr.port}`,
-    forwardTo: (url: string) => target.resolve(url),
-    close: () => server.shutdown(),
-  };
-}
+export { frontDoor } from "../spaces/server/try/_front_door.ts";
