@@ -21,7 +21,12 @@ import { listWebhooks } from "./api/webhooks.ts";
 import type { CallOptions } from "./api/types.ts";
 import { WebexClient } from "./client.ts";
 import type { WebexDelivery } from "./delivery.ts";
-import { type InboundDeps, processDelivery } from "./_inbound.ts";
+import {
+  checkedBeforeConnect,
+  type InboundDeps,
+  processDelivery,
+  receiveDelivery,
+} from "./_inbound.ts";
 import { attachmentNamer } from "./_pipeline.ts";
 import { Poller } from "./_polling.ts";
 import { reportPullActivity } from "../_run_loop.ts";
@@ -103,6 +108,22 @@ export class WebexConnection {
       const auditor = await getMe(audit, options);
       context.set("audit.id", auditor.id);
     }
+  }
+
+  /**
+   * Processes one webhook delivery. Before the space is connected, a
+   * request's signature is checked first, so that a forged delivery costs
+   * no call to Webex (connecting asks `/people/me`).
+   */
+  async receive(input: Request | Record<string, unknown>): Promise<Response> {
+    if (input instanceof Request && !this.#host.context.get("bot.id")) {
+      this.#host.check();
+      const secret = this.#host.context.get<string>("space.webhook_secret");
+      const checked = await checkedBeforeConnect(input, secret);
+      if (checked instanceof Response) return checked;
+      input = checked;
+    }
+    return await receiveDelivery(await this.inbound(), input);
   }
 
   /** The inbound dependencies, connecting first when the bot is unknown. */

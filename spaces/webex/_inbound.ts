@@ -43,6 +43,33 @@ const answer = (status: number, body: Record<string, string>): Response =>
   new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
 
 /**
+ * Checks a request's signature before anything else is done for it: the
+ * same request, its body read once, when it is signed (or when no secret is
+ * set, which the full check refuses or allows later); else a 401 answer.
+ */
+export async function checkedBeforeConnect(
+  request: Request,
+  secret: string | undefined,
+): Promise<Request | Response> {
+  if (!secret || request.method !== "POST") return request;
+  let body: Uint8Array<ArrayBuffer>;
+  try {
+    body = new Uint8Array(await request.arrayBuffer());
+  } catch {
+    return answer(400, { error: "Could not read the request body" });
+  }
+  const signature = request.headers.get("x-spark-signature");
+  if (!await verifySignature(body, signature, secret)) {
+    return answer(401, { error: "Invalid or missing X-Spark-Signature" });
+  }
+  return new Request(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body,
+  });
+}
+
+/**
  * Receives one delivery: signature over the raw bytes, defensive parsing,
  * and the bot's own messages dropped; then the delivery goes to the inbox,
  * or is processed at once. Bad input gets a 4xx and a log line, never an

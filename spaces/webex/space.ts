@@ -31,7 +31,7 @@ import type {
   WebexSpaceOptions,
 } from "./space_options.ts";
 import { WebexConnection } from "./_connection.ts";
-import { processDelivery, receiveDelivery } from "./_inbound.ts";
+import { processDelivery } from "./_inbound.ts";
 import { Messaging } from "./_messaging.ts";
 import { Participants } from "./_participants.ts";
 import { Rooms } from "./_rooms.ts";
@@ -333,7 +333,7 @@ export class WebexSpace extends Space {
   override async webhook(
     input: Request | Record<string, unknown>,
   ): Promise<Response> {
-    return await receiveDelivery(await this.#connection.inbound(), input);
+    return await this.#connection.receive(input);
   }
 
   /**
