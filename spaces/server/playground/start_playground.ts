@@ -8,6 +8,7 @@
 import type { BotHandler, BotLike } from "../../bot.ts";
 import { startServer } from "../start_server.ts";
 import type { RunningServer } from "../start_server.ts";
+import { quietLogger } from "../../log.ts";
 import { WebexSpace } from "../../webex/space.ts";
 import { FakeWebex } from "../../fake/fake_webex.ts";
 import type { FakePerson } from "../../fake/types.ts";
@@ -128,6 +129,8 @@ export async function startPlayground(
   let running: RunningServer;
   try {
     running = await startServer({
+      // The page is the conversation: only trouble goes to the terminal.
+      logger: { ...quietLogger, warn: console.warn, error: console.error },
       bot: options.bot,
       settings: {
         space: {
