@@ -74,3 +74,29 @@ export async function abortableSleep(
 export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
   return abortableSleep(ms, signal).then(() => true, () => false);
 }
+
+/**
+ * What `operation` gives, or a rejection with `error` once `ms` passed (a
+ * string becomes an `Error`); the operation itself runs on, and the timer
+ * never outlives the wait.
+ */
+export async function withDeadline<T>(
+  operation: Promise<T>,
+  ms: number,
+  error: string | (() => Error),
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      operation,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(typeof error === "string" ? new Error(error) : error()),
+          ms,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

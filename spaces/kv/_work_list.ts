@@ -18,6 +18,7 @@
 import { SpacesError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { messageOf } from "../_objects.ts";
+import { withDeadline } from "../_sleep.ts";
 import {
   CLAIM_BATCH,
   claimAll,
@@ -122,23 +123,14 @@ export class KvWorkList<T> {
     const done = Promise.withResolvers<void>();
     this.#pending.push({ item, done });
     this.#committing ??= this.#commitAll();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new SpacesError(
-              `${this.#label} did not take the delivery within ${this.#putDeadline} ms: is another process holding it locked?`,
-            ),
-          ),
-        this.#putDeadline,
-      );
-    });
-    try {
-      await Promise.race([done.promise, late]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await withDeadline(
+      done.promise,
+      this.#putDeadline,
+      () =>
+        new SpacesError(
+          `${this.#label} did not take the delivery within ${this.#putDeadline} ms: is another process holding it locked?`,
+        ),
+    );
   }
 
   /** Commits what waits, in batches, until nothing waits. */

@@ -11,6 +11,7 @@ import type { Context } from "../context.ts";
 import { ConfigurationError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { messageOf } from "../_objects.ts";
+import { withDeadline } from "../_sleep.ts";
 
 /** The KV file of `server.ts` when nothing names one. */
 export const DEFAULT_KV_PATH = "./.shellbot/kv.sqlite3";
@@ -142,23 +143,4 @@ function cannot(place: KvPlace, error: unknown, what: string) {
     `Cannot use ${place.label} (${messageOf(error)}): ${what}`,
     { key: "space.kv", cause: error },
   );
-}
-
-/** Rejects with `message` once `ms` passed; the operation itself runs on. */
-export async function withDeadline<T>(
-  operation: Promise<T>,
-  ms: number,
-  message: string,
-): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      operation,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(message)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -6,7 +6,7 @@
  */
 
 import type { Logger } from "../log.ts";
-import { withDeadline } from "./_durable_kv.ts";
+import { withDeadline } from "../_sleep.ts";
 
 const SECRET_KEY: Deno.KvKey = ["shellbot", "webhook_secret"];
 

@@ -7,6 +7,7 @@
 
 import { ApiError, NetworkError } from "../errors.ts";
 import { parseRetryAfter } from "../retry.ts";
+import { withDeadline } from "../_sleep.ts";
 
 /** The name the client's errors and logs give the service. */
 export const SERVICE = "Webex";
@@ -117,32 +118,27 @@ async function readText(response: Response, ms: number): Promise<string> {
   if (!response.body) return "";
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const stalled = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new DOMException(
-            `the body of ${SERVICE}'s answer stalled: not read within ${ms} ms`,
-            "TimeoutError",
-          ),
-        ),
-      ms,
-    );
-  });
-  let text = "";
-  try {
+  const read = async () => {
+    let text = "";
     for (;;) {
-      const { done, value } = await Promise.race([reader.read(), stalled]);
+      const { done, value } = await reader.read();
       if (done) return text + decoder.decode();
       text += decoder.decode(value, { stream: true });
     }
+  };
+  const reading = read();
+  // After a stall the read ends with the cancel below: nobody waits for it.
+  reading.catch(() => {});
+  try {
+    return await withDeadline(reading, ms, () =>
+      new DOMException(
+        `the body of ${SERVICE}'s answer stalled: not read within ${ms} ms`,
+        "TimeoutError",
+      ));
   } catch (error) {
     // Closes the connection instead of leaving it to a server that stalls.
     await reader.cancel(error).catch(() => {});
     throw error;
-  } finally {
-    clearTimeout(timer);
   }
 }
 
