@@ -67,3 +67,31 @@ export class Output {
  * The try program has the same need and this same helper.
  */
 export { frontDoor } from "../spaces/server/try/_front_door.ts";
+
+/**
+ * Runs Deno with `args` (in `cwd`, with `stdin` written and closed) and
+ * gives its exit code and output as text.
+ */
+export async function runDeno(
+  args: string[],
+  options: { stdin?: string; cwd?: string } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: options.cwd,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(options.stdin ?? ""));
+  await writer.close();
+  const { code, stdout, stderr } = await child.output();
+  const decoder = new TextDecoder();
+  return {
+    code,
+    stdout: decoder.decode(stdout),
+    stderr: decoder.decode(stderr),
+  };
+}

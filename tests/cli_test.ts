@@ -1,26 +1,12 @@
 import assert from "node:assert/strict";
-import { Output } from "./_program.ts";
+import { Output, runDeno } from "./_program.ts";
 
 const cli = new URL("../cli.ts", import.meta.url).pathname;
 
-async function runCli(args: string[], stdin: string) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-env", cli, ...args],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(stdin));
-  await writer.close();
-  const { code, stdout, stderr } = await child.output();
-  const decoder = new TextDecoder();
-  return {
-    code,
-    stdout: decoder.decode(stdout),
-    stderr: decoder.decode(stderr),
-  };
+function runCli(args: string[], stdin: string) {
+  return runDeno(["run", "--allow-read", "--allow-env", cli, ...args], {
+    stdin,
+  });
 }
 
 Deno.test("cli.ts answers lines piped to stdin and exits 0", async () => {

@@ -3,30 +3,14 @@
  * the repository: its `my_bot.ts`, its commands.
  */
 import assert from "node:assert/strict";
+import { runDeno } from "./_program.ts";
 import { projectFolder, readmeCommand, readmeFile } from "./_readme.ts";
 
 /** Runs a README command (its `deno` is this Deno) in `dir`. */
-async function run(command: string, dir: string, stdin = "") {
+function run(command: string, dir: string, stdin = "") {
   const [deno, ...args] = command.split(" ");
   assert.equal(deno, "deno");
-  const child = new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: dir,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(stdin));
-  await writer.close();
-  const { code, stdout, stderr } = await child.output();
-  const decoder = new TextDecoder();
-  return {
-    code,
-    stdout: decoder.decode(stdout),
-    stderr: decoder.decode(stderr),
-  };
+  return runDeno(args, { cwd: dir, stdin });
 }
 
 Deno.test("README quick start: my_bot.ts answers on the terminal and on a fake Webex, from an empty folder", async () => {
