@@ -14,6 +14,27 @@ export default async (event, space) => {
 };
 `;
 
+/** `deno serve server.ts` on a free port of 127.0.0.1, against `webex`. */
+function serveServer(
+  webex: FakeWebex,
+  env: Record<string, string>,
+): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["serve", "-A", "--host", "127.0.0.1", "--port", "0", SERVER],
+    env: {
+      NO_COLOR: "1",
+      WEBEX_API_URL: webex.url,
+      WEBEX_BOT_TOKEN: webex.bot.token,
+      WEBEX_WEBHOOK_SECRET: SECRET,
+      SPACE_ROOM: "Ops",
+      DENO_KV_PATH: ":memory:",
+      ...env,
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
 Deno.test("deno serve server.ts serves the bot of SHELLBOT_BOT on its own port, connected on the first request", async () => {
   await using webex = await FakeWebex.start();
   const alice = webex.addUser({
@@ -25,21 +46,10 @@ Deno.test("deno serve server.ts serves the bot of SHELLBOT_BOT on its own port, 
   const bot = `${dir}/my_bot.ts`;
   await Deno.writeTextFile(bot, BOT);
   const door = frontDoor();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["serve", "-A", "--host", "127.0.0.1", "--port", "0", SERVER],
-    env: {
-      NO_COLOR: "1",
-      WEBEX_API_URL: webex.url,
-      WEBEX_BOT_TOKEN: webex.bot.token,
-      WEBEX_WEBHOOK_SECRET: SECRET,
-      SPACE_ROOM: "Ops",
-      SERVER_URL: door.url,
-      SHELLBOT_BOT: bot,
-      DENO_KV_PATH: ":memory:",
-    },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = serveServer(webex, {
+    SERVER_URL: door.url,
+    SHELLBOT_BOT: bot,
+  });
   const stdout = new Output(child.stdout, "stdout of deno serve");
   const stderr = new Output(child.stderr, "stderr of deno serve");
   try {
@@ -96,20 +106,9 @@ Deno.test("deno serve server.ts serves the bot of SHELLBOT_BOT on its own port, 
 Deno.test("deno serve server.ts with a bot that does not load answers 503 and says why once, without a stack", async () => {
   await using webex = await FakeWebex.start();
   const dir = await Deno.makeTempDir({ prefix: "shellbot-serve-" });
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["serve", "-A", "--host", "127.0.0.1", "--port", "0", SERVER],
-    env: {
-      NO_COLOR: "1",
-      WEBEX_API_URL: webex.url,
-      WEBEX_BOT_TOKEN: webex.bot.token,
-      WEBEX_WEBHOOK_SECRET: SECRET,
-      SPACE_ROOM: "Ops",
-      SHELLBOT_BOT: `${dir}/no_such_bot.ts`,
-      DENO_KV_PATH: ":memory:",
-    },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = serveServer(webex, {
+    SHELLBOT_BOT: `${dir}/no_such_bot.ts`,
+  });
   const stdout = new Output(child.stdout, "stdout of deno serve");
   const stderr = new Output(child.stderr, "stderr of deno serve");
   try {
