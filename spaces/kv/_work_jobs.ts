@@ -8,8 +8,8 @@
 
 import type { Logger } from "../log.ts";
 import { messageOf } from "../_objects.ts";
-import { retryLocked } from "../_kv_retry.ts";
 import { BusyError } from "./dedupe_store.ts";
+import { groupCommitOf } from "./_group_commit.ts";
 
 /** The list's keys and settings that a job needs. */
 export interface JobPlace {
@@ -63,12 +63,12 @@ export async function claimAll<T>(
   claimKeyOf: (entry: Deno.KvEntry<T>) => Deno.KvKey,
   claim: Claim,
 ): Promise<boolean> {
-  const write = kv.atomic();
-  for (const entry of entries) {
-    const key = claimKeyOf(entry);
-    write.check({ key, versionstamp: null }, entry).set(key, claim);
-  }
-  return (await write.commit()).ok;
+  return await groupCommitOf(kv).commit((write) => {
+    for (const entry of entries) {
+      const key = claimKeyOf(entry);
+      write.check({ key, versionstamp: null }, entry).set(key, claim);
+    }
+  });
 }
 
 /**
@@ -99,19 +99,19 @@ export async function claimOne<T>(
 }
 
 /**
- * Commits a write built by `build` and the mutations joined to it,
- * trying again while the file is locked by another process.
+ * Commits a write built by `build` and the mutations joined to it, with
+ * the other writes to this KV that wait (a group commit).
+ *
+ * @returns True when the write's checks held.
  */
 export async function commitJoined(
   kv: Deno.Kv,
   joined: Joined[],
   build: (write: Deno.AtomicOperation) => void = () => {},
-): Promise<Deno.KvCommitResult | Deno.KvCommitError> {
-  return await retryLocked(() => {
-    const write = kv.atomic();
+): Promise<boolean> {
+  return await groupCommitOf(kv).commit((write) => {
     build(write);
     for (const mutate of joined) mutate(write);
-    return write.commit();
   });
 }
 
@@ -168,14 +168,14 @@ async function finish<T>(
   entry: Deno.KvEntry<T>,
   joined: Joined[],
 ): Promise<void> {
-  const result = await commitJoined(
+  const ok = await commitJoined(
     place.kv,
     joined,
     (write) =>
       write.check(entry).delete(entry.key).delete(place.key("claim", id))
         .sum(place.key("count", COUNT_OUT), 1n),
   );
-  if (!result.ok) await commitAlone(place, joined);
+  if (!ok) await commitAlone(place, joined);
 }
 
 /** Commits what a job joined, without its item; a failure is logged. */

@@ -19,6 +19,7 @@ import { SpacesError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { messageOf } from "../_objects.ts";
 import { withDeadline } from "../_sleep.ts";
+import { groupCommitOf } from "./_group_commit.ts";
 import {
   CLAIM_BATCH,
   claimAll,
@@ -165,11 +166,13 @@ export class KvWorkList<T> {
   }
 
   async #commit(items: T[]): Promise<void> {
-    const write = this.#kv.atomic();
-    for (const item of items) write.set(this.#key("item", this.#newId()), item);
-    write.sum(this.#key("count", COUNT_IN), BigInt(items.length));
-    const result = await write.commit();
-    if (!result.ok) throw new SpacesError(`${this.#label} refused a write`);
+    const ok = await groupCommitOf(this.#kv).commit((write) => {
+      for (const item of items) {
+        write.set(this.#key("item", this.#newId()), item);
+      }
+      write.sum(this.#key("count", COUNT_IN), BigInt(items.length));
+    });
+    if (!ok) throw new SpacesError(`${this.#label} refused a write`);
   }
 
   /**

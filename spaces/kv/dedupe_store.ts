@@ -7,6 +7,7 @@
 
 import { AsyncLocalStorage } from "node:async_hooks";
 import { retryLocked } from "../_kv_retry.ts";
+import { groupCommitOf } from "./_group_commit.ts";
 import type { CursorStore, DedupeStore } from "../dedupe.ts";
 import { SpacesError } from "../errors.ts";
 
@@ -111,6 +112,13 @@ export class KvDedupeStore implements DedupeStore, CursorStore {
 
   async #claim(key: string): Promise<boolean> {
     const where = this.#key("event", key);
+    // Most events are new: a write that holds only if no record exists
+    // claims them without a read, and shares its commit with the others.
+    const fresh = await groupCommitOf(this.#kv).commit((write) =>
+      void write.check({ key: where, versionstamp: null })
+        .set(where, this.#busyEntry(), { expireIn: this.#lease })
+    );
+    if (fresh) return true;
     const entry = await this.#kv.get<Entry>(where);
     const now = this.#now();
     const held = this.#live(entry.value, now);
@@ -118,9 +126,7 @@ export class KvDedupeStore implements DedupeStore, CursorStore {
     if (held?.state === "busy") throw this.#busy(key, held.until);
     const until = now + this.#lease;
     const result = await this.#kv.atomic().check(entry)
-      .set(where, { state: "busy", until } satisfies Entry, {
-        expireIn: this.#lease,
-      })
+      .set(where, this.#busyEntry(), { expireIn: this.#lease })
       .commit();
     if (result.ok) return true;
     // Another instance was quicker: it has handled the event, or is on it.
@@ -145,8 +151,8 @@ export class KvDedupeStore implements DedupeStore, CursorStore {
       void write.set(where, done(), { expireIn: this.#ttl })
     );
     if (joined) return;
-    await retryLocked(() =>
-      this.#kv.set(where, done(), { expireIn: this.#ttl })
+    await groupCommitOf(this.#kv).commit((write) =>
+      void write.set(where, done(), { expireIn: this.#ttl })
     );
   }
 
@@ -204,11 +210,17 @@ export class KvDedupeStore implements DedupeStore, CursorStore {
 
   /** Saves a polling cursor under `key`. */
   async saveCursor(key: string, value: string): Promise<void> {
-    await retryLocked(() => this.#kv.set(this.#key("cursor", key), value));
+    await groupCommitOf(this.#kv).commit((write) =>
+      void write.set(this.#key("cursor", key), value)
+    );
   }
 
   #key(kind: string, key: string): Deno.KvKey {
     return [...this.#prefix, kind, key];
+  }
+
+  #busyEntry(): Entry {
+    return { state: "busy", until: this.#now() + this.#lease };
   }
 
   #live(record: Entry | null, now: number): Entry | undefined {

@@ -1,0 +1,191 @@
+/**
+ * Group commit on Deno KV: the writes asked for while a commit is under way
+ * go together in the next one. A durable event needs a few small writes
+ * (claim its dedupe key, end its job, move a cursor), and a commit costs
+ * far more than what it carries (a SQLite transaction, its sync to disk, a
+ * round trip to the KV's thread), so under load one commit carries the
+ * writes of many events, while a lone write is committed at once.
+ *
+ * Each write keeps its own checks: a combined commit whose checks all hold
+ * is what each would have done alone, in order, since a KV evaluates all
+ * the checks of a commit before its mutations. That holds unless a write
+ * checks a key that an earlier one of the batch changes (two claims of one
+ * key would both pass): such a write waits for the next commit. When a
+ * check fails (a conflict), or the combined write breaks a limit of the
+ * KV, each write is committed alone, in order, so each gets its own answer.
+ *
+ * @module
+ */
+
+import { retryLocked } from "../_kv_retry.ts";
+
+/**
+ * Adds one write's checks and mutations (`check`, `set`, `delete`, `sum`,
+ * `min`, `max`) to an atomic operation.
+ */
+export type WriteBuilder = (write: Deno.AtomicOperation) => void;
+
+interface Waiting {
+  write: RecordedWrite;
+  done: PromiseWithResolvers<boolean>;
+}
+
+// Deno KV allows 100 checks and 1,000 mutations in one atomic write (the
+// managed KV of Deploy may allow fewer: a refused batch falls back to
+// writes alone). Writes are small; 64 of them stay far under 800 KiB.
+const MAX_CHECKS = 100;
+const MAX_MUTATIONS = 1000;
+const MAX_WRITES = 64;
+
+const committers = new WeakMap<Deno.Kv, GroupCommit>();
+
+/**
+ * The group committer of a KV, shared by everything in this process that
+ * writes to it: the more writers share it, the fuller each commit.
+ */
+export function groupCommitOf(kv: Deno.Kv): GroupCommit {
+  let committer = committers.get(kv);
+  if (!committer) {
+    committer = new GroupCommit(kv);
+    committers.set(kv, committer);
+  }
+  return committer;
+}
+
+/** Commits the writes that wait together; see the module's comment. */
+export class GroupCommit {
+  #kv: Deno.Kv;
+  #waiting: Waiting[] = [];
+  #running = false;
+  /** Commits made, and writes they carried: for tests and benchmarks. */
+  readonly counts = { commits: 0, writes: 0 };
+
+  constructor(kv: Deno.Kv) {
+    this.#kv = kv;
+  }
+
+  /**
+   * Commits `build`'s write, with the others that wait.
+   *
+   * @param build Adds the write's checks and mutations; called once, now.
+   * @returns True when the write's checks held and it was committed; false
+   * when one failed, and nothing of it was written.
+   * @throws What the KV threw for this write alone (a locked file, a limit).
+   */
+  commit(build: WriteBuilder): Promise<boolean> {
+    const done = Promise.withResolvers<boolean>();
+    this.#waiting.push({ write: new RecordedWrite(build), done });
+    if (!this.#running) {
+      this.#running = true;
+      // After this turn of the event loop: the writes asked for in the
+      // same turn (a batch of jobs ending together) share the first commit.
+      queueMicrotask(() => void this.#run());
+    }
+    return done.promise;
+  }
+
+  async #run(): Promise<void> {
+    try {
+      while (this.#waiting.length > 0) await this.#commitNext(this.#take());
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  /**
+   * The oldest writes that fit in one atomic write together, up to the
+   * first that checks a key an earlier one changes.
+   */
+  #take(): Waiting[] {
+    let checks = 0;
+    let mutations = 0;
+    let count = 0;
+    const changed = new Set<string>();
+    for (const { write } of this.#waiting) {
+      checks += write.checks.length;
+      mutations += write.mutations.length;
+      if (
+        count > 0 &&
+        (count === MAX_WRITES || checks > MAX_CHECKS ||
+          mutations > MAX_MUTATIONS ||
+          write.checks.some((check) => changed.has(keyText(check.key))))
+      ) break;
+      for (const mutation of write.mutations) {
+        changed.add(keyText(mutation.key));
+      }
+      count++;
+    }
+    return this.#waiting.splice(0, count);
+  }
+
+  async #commitNext(batch: Waiting[]): Promise<void> {
+    if (batch.length > 1) {
+      const result = await this.#write(batch).catch(() => undefined);
+      if (result?.ok) {
+        for (const waiting of batch) waiting.done.resolve(true);
+        return;
+      }
+    }
+    for (const waiting of batch) {
+      try {
+        waiting.done.resolve((await this.#write([waiting])).ok);
+      } catch (error) {
+        waiting.done.reject(error);
+      }
+    }
+  }
+
+  #write(
+    batch: Waiting[],
+  ): Promise<Deno.KvCommitResult | Deno.KvCommitError> {
+    this.counts.commits++;
+    this.counts.writes += batch.length;
+    return retryLocked(() => {
+      const atomic = this.#kv.atomic();
+      for (const { write } of batch) {
+        atomic.check(...write.checks).mutate(...write.mutations);
+      }
+      return atomic.commit();
+    });
+  }
+}
+
+/** A write's checks and mutations, as its builder gave them. */
+class RecordedWrite {
+  readonly checks: Deno.AtomicCheck[] = [];
+  readonly mutations: Deno.KvMutation[] = [];
+
+  constructor(build: WriteBuilder) {
+    const add = (mutation: Deno.KvMutation) => {
+      this.mutations.push(mutation);
+      return recorder;
+    };
+    const recorder = {
+      check: (...checks: Deno.AtomicCheck[]) => {
+        this.checks.push(...checks);
+        return recorder;
+      },
+      mutate: (...mutations: Deno.KvMutation[]) => {
+        this.mutations.push(...mutations);
+        return recorder;
+      },
+      set: (key: Deno.KvKey, value: unknown, options?: { expireIn?: number }) =>
+        add({ type: "set", key, value, expireIn: options?.expireIn }),
+      delete: (key: Deno.KvKey) => add({ type: "delete", key }),
+      sum: (key: Deno.KvKey, n: bigint) =>
+        add({ type: "sum", key, value: new Deno.KvU64(n) }),
+      min: (key: Deno.KvKey, n: bigint) =>
+        add({ type: "min", key, value: new Deno.KvU64(n) }),
+      max: (key: Deno.KvKey, n: bigint) =>
+        add({ type: "max", key, value: new Deno.KvU64(n) }),
+    };
+    // The builders use these methods only; others (enqueue, commit) are
+    // not the business of a write that joins a group.
+    build(recorder as unknown as Deno.AtomicOperation);
+  }
+}
+
+/** A key as text, to compare keys: each part with its type. */
+function keyText(key: Deno.KvKey): string {
+  return key.map((part) => `${typeof part}:${String(part)}`).join("\u0000");
+}

@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { GroupCommit } from "../spaces/kv/_group_commit.ts";
+import { KvDedupeStore } from "../spaces/kv/dedupe_store.ts";
+
+/** A claim of `key`: holds only when nothing is there yet. */
+const claim = (key: string, owner: string) => (write: Deno.AtomicOperation) =>
+  void write.check({ key: ["claim", key], versionstamp: null })
+    .set(["claim", key], owner);
+
+Deno.test("GroupCommit: writes asked for together share one commit, and each is written", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const group = new GroupCommit(kv);
+  const results = await Promise.all(
+    ["a", "b", "c", "d"].map((key) => group.commit(claim(key, "me"))),
+  );
+  assert.deepEqual(results, [true, true, true, true]);
+  assert.deepEqual(group.counts, { commits: 1, writes: 4 });
+  for (const key of ["a", "b", "c", "d"]) {
+    assert.equal((await kv.get(["claim", key])).value, "me");
+  }
+});
+
+Deno.test("GroupCommit: two claims of one key in one turn never both win (a check after a change waits for the next commit)", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const group = new GroupCommit(kv);
+  const results = await Promise.all([
+    group.commit(claim("k", "first")),
+    group.commit(claim("k", "second")),
+    group.commit(claim("other", "third")),
+  ]);
+  assert.deepEqual(results, [true, false, true]);
+  assert.equal((await kv.get(["claim", "k"])).value, "first");
+  assert.equal((await kv.get(["claim", "other"])).value, "third");
+});
+
+Deno.test("GroupCommit: a failed check costs only its own write: the others of the batch are written, each answered", async () => {
+  using kv = await Deno.openKv(":memory:");
+  await kv.set(["claim", "taken"], "someone else");
+  const group = new GroupCommit(kv);
+  const counted = Promise.all([
+    group.commit(claim("x", "me")),
+    group.commit(claim("taken", "me")),
+    group.commit((write) => void write.sum(["count"], 2n)),
+  ]);
+  assert.deepEqual(await counted, [true, false, true]);
+  assert.equal((await kv.get(["claim", "taken"])).value, "someone else");
+  assert.equal((await kv.get(["claim", "x"])).value, "me");
+  assert.equal((await kv.get<Deno.KvU64>(["count"])).value?.value, 2n);
+});
+
+Deno.test("GroupCommit: more writes than one commit may hold are split, within the KV's limits", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const group = new GroupCommit(kv);
+  // 150 claims: 150 checks, over the 100 a commit allows.
+  const results = await Promise.all(
+    Array.from(
+      { length: 150 },
+      (_, index) => group.commit(claim(`${index}`, "me")),
+    ),
+  );
+  assert.ok(results.every(Boolean));
+  assert.ok(group.counts.commits >= 2, `${group.counts.commits} commits`);
+  assert.equal(group.counts.writes, 150);
+  let stored = 0;
+  for await (const _ of kv.list({ prefix: ["claim"] })) stored++;
+  assert.equal(stored, 150);
+});
+
+Deno.test("GroupCommit: a write the KV refuses (a value over its limit) fails alone, its neighbours are written", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const group = new GroupCommit(kv);
+  const tooLarge = new Uint8Array(70_000); // values are 64 KiB at most
+  const results = await Promise.allSettled([
+    group.commit(claim("before", "me")),
+    group.commit((write) => void write.set(["large"], tooLarge)),
+    group.commit(claim("after", "me")),
+  ]);
+  assert.deepEqual(results.map((result) => result.status), [
+    "fulfilled",
+    "rejected",
+    "fulfilled",
+  ]);
+  assert.equal((await kv.get(["claim", "before"])).value, "me");
+  assert.equal((await kv.get(["claim", "after"])).value, "me");
+  assert.equal((await kv.get(["large"])).versionstamp, null);
+});
+
+Deno.test("KvDedupeStore: claims of one event in one turn, from two deliveries, are won once", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const store = new KvDedupeStore(kv);
+  const outcomes = await Promise.allSettled([
+    store.claim("message:1"),
+    store.claim("message:1"),
+    store.claim("message:2"),
+  ]);
+  // The loser sees the winner's live claim: busy, to be delivered again.
+  assert.equal(outcomes[0].status, "fulfilled");
+  assert.equal((outcomes[0] as PromiseFulfilledResult<boolean>).value, true);
+  assert.equal(outcomes[1].status, "rejected");
+  assert.equal((outcomes[2] as PromiseFulfilledResult<boolean>).value, true);
+});
