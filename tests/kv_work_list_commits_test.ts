@@ -29,9 +29,11 @@ Deno.test("KvWorkList: items that wait are claimed in one write, each handled on
   const counter = countCommits(kv);
   const seen: number[] = [];
   const all = Promise.withResolvers<void>();
+  // The jobs end together: each waits until the ten have begun.
   list.start(async (item) => {
     seen.push(item);
     if (seen.length === 10) all.resolve();
+    await all.promise;
   });
   await all.promise;
   assert.equal(await list.drain(5_000), true);
@@ -116,4 +118,49 @@ Deno.test("KvDedupeStore.completingIn: the record joins the job's write; outside
   assert.equal(await store.claim("message:2"), true);
   await store.complete("message:2");
   assert.equal(await store.claim("message:2"), false);
+});
+
+Deno.test("KvWorkList alsoClaim: the event's dedupe claim rides with the item's claim; a handled event is still run once; an unused claim is given back", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const store = new KvDedupeStore(kv);
+  const list = new KvWorkList<string>(kv, {
+    logger,
+    alsoClaim: (key) => ({ key, build: (write) => store.claimIn(write, key) }),
+  });
+  // "message:done" was handled before (another delivery of it).
+  assert.equal(await store.claim("message:done"), true);
+  await store.complete("message:done");
+  for (const key of ["message:1", "message:2", "message:done", "skip:3"]) {
+    await list.put(key);
+  }
+  const counter = countCommits(kv);
+  const outcomes = new Map<string, string>();
+  const all = Promise.withResolvers<void>();
+  list.start((key, job) =>
+    store.completingIn(job, async () => {
+      // "skip:3" stands for a delivery dropped before its claim.
+      if (key === "skip:3") outcomes.set(key, "skipped");
+      else if (!await store.claim(key)) outcomes.set(key, "duplicate");
+      else outcomes.set(key, job.claimed === key ? "claimed with item" : "x");
+      if (outcomes.size === 4) all.resolve();
+      await all.promise; // the four end together
+      if (outcomes.get(key) === "claimed with item") await store.complete(key);
+    })
+  );
+  await all.promise;
+  assert.equal(await list.drain(5_000), true);
+  assert.deepEqual(Object.fromEntries(outcomes), {
+    "message:1": "claimed with item",
+    "message:2": "claimed with item",
+    "message:done": "duplicate",
+    "skip:3": "skipped",
+  });
+  // The four claims in one group write, which failed on the handled one:
+  // then halves (2), its half's halves (2), its claim alone (1) and its
+  // dedupe claim (1); the ends in two group writes. One by one it was 12.
+  assert.ok(counter.commits <= 9, `${counter.commits} commits`);
+  assert.equal(await store.claim("message:1"), false, "recorded as handled");
+  assert.equal(await store.claim("message:done"), false);
+  // The unused claim of "skip:3" was given back with the job's end.
+  assert.equal(await store.claim("skip:3"), true);
 });

@@ -9,7 +9,7 @@
 import type { Logger } from "../log.ts";
 import { messageOf } from "../_objects.ts";
 import { BusyError } from "./dedupe_store.ts";
-import { groupCommitOf } from "./_group_commit.ts";
+import { groupCommitOf, type WriteBuilder } from "./_group_commit.ts";
 
 /** The list's keys and settings that a job needs. */
 export interface JobPlace {
@@ -37,6 +37,8 @@ export interface WorkJob {
    * over meanwhile. False once that write has begun: commit it yourself.
    */
   join(mutate: (write: Deno.AtomicOperation) => void): boolean;
+  /** The key of the list's `alsoClaim`, when it was claimed with the item. */
+  claimed?: string;
 }
 
 /** A claim on an item: until when it holds, and the attempts so far. */
@@ -48,26 +50,24 @@ export interface Claim {
 /** A mutation that a job adds to the write that ends it. */
 export type Joined = (write: Deno.AtomicOperation) => void;
 
-/** Items claimed in one atomic write at most: two checks each, KV allows 100. */
-export const CLAIM_BATCH = 32;
-
 /**
- * Claims never-claimed items in one write, no read. Each keeps its own
- * checks (no claim yet, the item unchanged), so the write takes all of
- * them or none: when another worker holds one, or a lapsed claim is to be
- * taken over, nothing is written and the caller claims one by one.
+ * Claims a never-claimed item, with `also` in the same write when given,
+ * through the group commit (so the items taken together share a commit),
+ * with no read: the write holds if the item has no claim and is unchanged.
+ *
+ * @returns True when the write held.
  */
-export async function claimAll<T>(
+export async function claimFresh<T>(
   kv: Deno.Kv,
-  entries: Deno.KvEntry<T>[],
-  claimKeyOf: (entry: Deno.KvEntry<T>) => Deno.KvKey,
+  entry: Deno.KvEntry<T>,
+  claimKey: Deno.KvKey,
   claim: Claim,
+  also?: WriteBuilder,
 ): Promise<boolean> {
   return await groupCommitOf(kv).commit((write) => {
-    for (const entry of entries) {
-      const key = claimKeyOf(entry);
-      write.check({ key, versionstamp: null }, entry).set(key, claim);
-    }
+    write.check({ key: claimKey, versionstamp: null }, entry)
+      .set(claimKey, claim);
+    also?.(write);
   });
 }
 
@@ -125,12 +125,14 @@ export async function runJob<T>(
   id: string,
   entry: Deno.KvEntry<T>,
   attempts: number,
+  claimed?: string,
 ): Promise<void> {
   // Mutations the job joined to its last write; `undefined` once that
   // write has begun, so a late one is committed by its owner instead.
   let extra: Joined[] | undefined = [];
   const job: WorkJob = {
     join: (mutate) => extra ? (extra.push(mutate), true) : false,
+    claimed,
   };
   const take = () => {
     const joined = extra ?? [];

@@ -20,9 +20,9 @@ import type { Logger } from "../log.ts";
 import { messageOf } from "../_objects.ts";
 import { withDeadline } from "../_sleep.ts";
 import { groupCommitOf } from "./_group_commit.ts";
+import type { WriteBuilder } from "./_group_commit.ts";
 import {
-  CLAIM_BATCH,
-  claimAll,
+  claimFresh,
   claimOne,
   type JobPlace,
   runJob,
@@ -35,7 +35,7 @@ export type { WorkJob };
 export class QueueFullError extends SpacesError {}
 
 /** Options of {@linkcode KvWorkList}. */
-export interface KvWorkListOptions {
+export interface KvWorkListOptions<T = unknown> {
   /** Where its keys live. @default ["shellbot", "work"] */
   prefix?: Deno.KvKey;
   /** Undelivered items at most; `put` throws a `QueueFullError` past it. @default 10_000 */
@@ -50,6 +50,13 @@ export interface KvWorkListOptions {
   attempts?: number;
   /** Milliseconds a `put` may wait on the KV (a file locked elsewhere). @default 3_000 */
   putDeadline?: number;
+  /**
+   * Another claim to write with each item's first claim, in the same write
+   * (such as the dedupe record of the event the item carries): its key,
+   * which the job gets as `claimed`, and the write. When that write fails
+   * (the other claim is held), the item is claimed alone.
+   */
+  alsoClaim?: (item: T) => { key: string; build: WriteBuilder };
   /** What the KV is, for log lines and errors: its file. @default "the KV" */
   label?: string;
   logger: Logger;
@@ -76,6 +83,7 @@ export class KvWorkList<T> {
   #putDeadline: number;
   #label: string;
   #logger: Logger;
+  #alsoClaim: KvWorkListOptions<T>["alsoClaim"];
   #pending: { item: T; done: PromiseWithResolvers<void> }[] = [];
   #committing?: Promise<void>;
   #inFlight = new Map<string, Promise<void>>();
@@ -86,7 +94,7 @@ export class KvWorkList<T> {
   #loop?: Promise<void>;
   #sequence = 0;
 
-  constructor(kv: Deno.Kv, options: KvWorkListOptions) {
+  constructor(kv: Deno.Kv, options: KvWorkListOptions<T>) {
     this.#kv = kv;
     this.#prefix = options.prefix ?? ["shellbot", "work"];
     this.#bound = options.bound ?? 10_000;
@@ -97,6 +105,7 @@ export class KvWorkList<T> {
     this.#putDeadline = options.putDeadline ?? 3_000;
     this.#label = options.label ?? "the KV";
     this.#logger = options.logger;
+    this.#alsoClaim = options.alsoClaim;
     if (!(Number.isInteger(this.#bound) && this.#bound > 0)) {
       throw new RangeError(
         `The queue bound must be a whole number above 0, not ${this.#bound}`,
@@ -274,28 +283,38 @@ export class KvWorkList<T> {
     if (room <= 0) return false;
     const now = Date.now();
     const entries: Deno.KvEntry<T>[] = [];
+    // A job that ends during the read leaves its item in what the read
+    // returns: the ids under way when it began are not to be claimed.
+    const underWay = new Set(this.#inFlight.keys());
     const list = this.#kv.list<T>({ prefix: this.#key("item") }, {
-      limit: room + this.#inFlight.size + 128,
+      limit: room + underWay.size + 128,
     });
     for await (const entry of list) {
-      if (!this.#inFlight.has(this.#idOf(entry))) entries.push(entry);
+      const id = this.#idOf(entry);
+      if (!underWay.has(id) && !this.#inFlight.has(id)) entries.push(entry);
     }
+    // Most items were never claimed: each is claimed with no read, with
+    // its other claim, and the group commit writes them together.
+    const fresh = this.#running ? entries.slice(0, room) : [];
+    const others = fresh.map((entry) => this.#alsoClaim?.(entry.value));
+    const claimed = await Promise.all(
+      fresh.map((entry, index) =>
+        claimFresh(this.#kv, entry, this.#claimKey(entry), {
+          until: now + this.#lease,
+          attempts: 1,
+        }, others[index]?.build).catch(() => false)
+      ),
+    );
     let started = false;
-    // Most items were never claimed: the oldest that fit are claimed in one
-    // write (all or none); else one by one, as before.
-    const first = entries.slice(0, Math.min(room, CLAIM_BATCH));
-    if (
-      first.length > 1 && this.#running &&
-      await claimAll(this.#kv, first, (entry) => this.#claimKey(entry), {
-        until: now + this.#lease,
-        attempts: 1,
-      })
-    ) {
-      for (const entry of first) this.#begin(handler, entry, 1);
-      entries.splice(0, first.length);
+    const rest = entries.slice(fresh.length);
+    fresh.forEach((entry, index) => {
+      if (!claimed[index]) return rest.unshift(entry);
+      this.#begin(handler, entry, 1, others[index]?.key);
       started = true;
-    }
-    for (const entry of entries) {
+    });
+    // The others one by one: held elsewhere, lapsed, or with their other
+    // claim held (then the job claims that itself, and finds why).
+    for (const entry of rest) {
       if (!this.#running || this.#inFlight.size >= this.#concurrency) break;
       const attempts = await claimOne(
         this.#kv,
@@ -323,6 +342,7 @@ export class KvWorkList<T> {
     handler: (item: T, job: WorkJob) => Promise<void>,
     entry: Deno.KvEntry<T>,
     attempts: number,
+    claimed?: string,
   ): void {
     const id = this.#idOf(entry);
     const place: JobPlace = {
@@ -333,10 +353,12 @@ export class KvWorkList<T> {
       logger: this.#logger,
       abandoned: this.#abandoned,
     };
-    const job = runJob(place, handler, id, entry, attempts).finally(() => {
-      this.#inFlight.delete(id);
-      this.#wakeUp();
-    });
+    const job = runJob(place, handler, id, entry, attempts, claimed).finally(
+      () => {
+        this.#inFlight.delete(id);
+        this.#wakeUp();
+      },
+    );
     this.#inFlight.set(id, job);
   }
 

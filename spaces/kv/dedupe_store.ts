@@ -30,10 +30,21 @@ export interface KvDedupeStoreOptions {
   now?: () => number;
 }
 
-/** A write that ends a piece of work: `join` adds to it, false once begun. */
-type JoinableWrite = {
+/**
+ * A write that ends a piece of work: `join` adds to it, false once begun.
+ * `claimed` is the key that the work's own claim claimed already
+ * ({@linkcode KvDedupeStore.claimIn}).
+ */
+export interface JoinableWrite {
   join(mutate: (write: Deno.AtomicOperation) => void): boolean;
-};
+  claimed?: string;
+}
+
+/** A piece of work under way: its write, and whether its claim was used. */
+interface Scope {
+  write: JoinableWrite;
+  claimedUnused?: string;
+}
 
 interface Entry {
   state: "busy" | "done";
@@ -71,7 +82,7 @@ export class KvDedupeStore implements DedupeStore, CursorStore {
   #ttl: number;
   #now: () => number;
   /** The write that the completions of the work running now join. */
-  #joining = new AsyncLocalStorage<JoinableWrite>();
+  #joining = new AsyncLocalStorage<Scope>();
 
   /**
    * Makes a store on an open KV, which stays the caller's to close.
@@ -107,7 +118,43 @@ export class KvDedupeStore implements DedupeStore, CursorStore {
    * @throws {SpacesError} When another instance is handling it now: try again later.
    */
   async claim(key: string): Promise<boolean> {
+    const scope = this.#joining.getStore();
+    if (scope?.claimedUnused === key) {
+      // Claimed already, in the write that claimed the work.
+      scope.claimedUnused = undefined;
+      return true;
+    }
     return await retryLocked(() => this.#claim(key));
+  }
+
+  /**
+   * Adds the claim of `key` to a write of yours, such as the one that
+   * claims a queued delivery: the write holds only if the event has no
+   * record yet. Then hand the key to {@linkcode KvDedupeStore.completingIn}
+   * as `claimed`, so that `claim(key)` in the work costs no second write.
+   *
+   * @example Claim the event with the work that carries it
+   * ```ts
+   * import { KvDedupeStore } from "@shellbot/spaces/kv";
+   *
+   * using kv = await Deno.openKv(":memory:");
+   * const store = new KvDedupeStore(kv);
+   * const write = kv.atomic().set(["work", "claimed"], true);
+   * store.claimIn(write, "message:1");
+   * console.log((await write.commit()).ok); // true: no record was there
+   * const joined: ((write: Deno.AtomicOperation) => void)[] = [];
+   * await store.completingIn(
+   *   { join: (mutate) => (joined.push(mutate), true), claimed: "message:1" },
+   *   async () => {
+   *     if (await store.claim("message:1")) await store.complete("message:1");
+   *   },
+   * );
+   * ```
+   */
+  claimIn(write: Deno.AtomicOperation, key: string): void {
+    const where = this.#key("event", key);
+    write.check({ key: where, versionstamp: null })
+      .set(where, this.#busyEntry(), { expireIn: this.#lease });
   }
 
   async #claim(key: string): Promise<boolean> {
@@ -115,8 +162,7 @@ export class KvDedupeStore implements DedupeStore, CursorStore {
     // Most events are new: a write that holds only if no record exists
     // claims them without a read, and shares its commit with the others.
     const fresh = await groupCommitOf(this.#kv).commit((write) =>
-      void write.check({ key: where, versionstamp: null })
-        .set(where, this.#busyEntry(), { expireIn: this.#lease })
+      this.claimIn(write, key)
     );
     if (fresh) return true;
     const entry = await this.#kv.get<Entry>(where);
@@ -147,7 +193,7 @@ export class KvDedupeStore implements DedupeStore, CursorStore {
       state: "done",
       until: this.#now() + this.#ttl,
     });
-    const joined = this.#joining.getStore()?.join((write) =>
+    const joined = this.#joining.getStore()?.write.join((write) =>
       void write.set(where, done(), { expireIn: this.#ttl })
     );
     if (joined) return;
@@ -164,6 +210,10 @@ export class KvDedupeStore implements DedupeStore, CursorStore {
    * documented window of a handler that ran and died before the record,
    * after which the lease lapses and the event is handled again.
    *
+   * @param write The write that ends the work; with `claimed`, the key its
+   * own claim claimed already, which the work's `claim` then takes at no
+   * cost (and which is given back if the work never claims it).
+   * @param work The work, run now.
    * @example Record the event with the write that ends the work
    * ```ts
    * import { KvDedupeStore } from "@shellbot/spaces/kv";
@@ -183,11 +233,23 @@ export class KvDedupeStore implements DedupeStore, CursorStore {
    * console.log(await store.claim("message:1")); // false
    * ```
    */
-  completingIn<R>(
-    write: { join(mutate: (write: Deno.AtomicOperation) => void): boolean },
-    work: () => Promise<R>,
-  ): Promise<R> {
-    return this.#joining.run(write, work);
+  completingIn<R>(write: JoinableWrite, work: () => Promise<R>): Promise<R> {
+    const scope: Scope = { write, claimedUnused: write.claimed };
+    if (!write.claimed) return this.#joining.run(scope, work);
+    return this.#joining.run(scope, async () => {
+      try {
+        return await work();
+      } finally {
+        // A claim the work never used (the event was dropped before its
+        // claim, as the bot's own message is) is given back with the write.
+        if (scope.claimedUnused !== undefined) {
+          const where = this.#key("event", scope.claimedUnused);
+          if (!write.join((end) => void end.delete(where))) {
+            await this.release(scope.claimedUnused);
+          }
+        }
+      }
+    });
   }
 
   /** Gives a claim up, so that a redelivery is handled; a handled event stays so. */

@@ -5,6 +5,7 @@ import { KvDedupeStore } from "../kv/dedupe_store.ts";
 import { KvWorkList } from "../kv/_work_list.ts";
 import type { Logger } from "../log.ts";
 import type { WebexDelivery } from "../webex/delivery.ts";
+import { deliveryKey } from "../webex/_inbound.ts";
 import { WebexSpace } from "../webex/space.ts";
 import demoBot from "../../examples/demo_bot.ts";
 import { bond } from "./_bond.ts";
@@ -84,6 +85,11 @@ export async function prepareBot(
       lease,
       label: place.label,
       logger,
+      // The event's dedupe claim is written with the delivery's claim.
+      alsoClaim: (delivery) => {
+        const key = deliveryKey(delivery);
+        return { key, build: (write) => dedupe.claimIn(write, key) };
+      },
     });
     // The bot runs inside the job of its delivery: a failure of the bot
     // fails the job, and the queue delivers the event again.

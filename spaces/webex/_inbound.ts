@@ -9,10 +9,16 @@ import type {
 import type { WebexDelivery } from "./delivery.ts";
 import { sameWebexId, uuidOf } from "./ids.ts";
 import { membershipEvent } from "./normalise.ts";
-import { handleAction, handleDeleted } from "./_inbound_events.ts";
+import {
+  actionKey,
+  deletedKey,
+  handleAction,
+  handleDeleted,
+} from "./_inbound_events.ts";
 import {
   AUDIT_HOOK,
   handleMessageId,
+  messageKey,
   once,
   type Outcome,
   type PipelineDeps,
@@ -263,6 +269,22 @@ async function processMembership(
   if (delivery.hook) change.hook = delivery.hook;
   await deps.ears.put(change);
   return "queued";
+}
+
+/**
+ * The dedupe key that processing `delivery` claims: a queue may claim it
+ * beforehand, with the delivery's own claim (one write for both).
+ */
+export function deliveryKey(delivery: WebexDelivery): string {
+  if (delivery.resource === "attachmentActions") {
+    return actionKey(delivery.data.id);
+  }
+  if (delivery.resource === "messages") {
+    return delivery.event === "deleted"
+      ? deletedKey(delivery.data.id)
+      : messageKey(delivery.data.id, delivery.hook);
+  }
+  return membershipKey(delivery);
 }
 
 /** One key per membership change: padded and unpadded ids are the same event. */
