@@ -28,7 +28,7 @@ export type WriteBuilder = (write: Deno.AtomicOperation) => void;
 
 interface Waiting {
   write: RecordedWrite;
-  done: PromiseWithResolvers<boolean>;
+  done: PromiseWithResolvers<string | null>;
 }
 
 // Deno KV allows 100 checks and 1,000 mutations in one atomic write (the
@@ -37,6 +37,8 @@ interface Waiting {
 const MAX_CHECKS = 100;
 const MAX_MUTATIONS = 1000;
 const MAX_WRITES = 64;
+/** Milliseconds a commit waits for company under load. */
+const COMMIT_DELAY = 1;
 
 const committers = new WeakMap<Deno.Kv, GroupCommit>();
 
@@ -58,6 +60,8 @@ export class GroupCommit {
   #kv: Deno.Kv;
   #waiting: Waiting[] = [];
   #running = false;
+  /** Writes in the last commit: more than one means load. */
+  #lastBatch = 0;
   /** Commits made, and writes they carried: for tests and benchmarks. */
   readonly counts = { commits: 0, writes: 0 };
 
@@ -73,8 +77,18 @@ export class GroupCommit {
    * when one failed, and nothing of it was written.
    * @throws What the KV threw for this write alone (a locked file, a limit).
    */
-  commit(build: WriteBuilder): Promise<boolean> {
-    const done = Promise.withResolvers<boolean>();
+  async commit(build: WriteBuilder): Promise<boolean> {
+    return await this.commitStamped(build) !== null;
+  }
+
+  /**
+   * As {@linkcode GroupCommit.commit}, with the versionstamp that the
+   * write's keys now have.
+   *
+   * @returns The commit's versionstamp; null when a check failed.
+   */
+  commitStamped(build: WriteBuilder): Promise<string | null> {
+    const done = Promise.withResolvers<string | null>();
     this.#waiting.push({ write: new RecordedWrite(build), done });
     if (!this.#running) {
       this.#running = true;
@@ -87,7 +101,19 @@ export class GroupCommit {
 
   async #run(): Promise<void> {
     try {
-      while (this.#waiting.length > 0) await this.#commitNext(this.#take());
+      while (this.#waiting.length > 0) {
+        // Under load (the last commit carried several writes), a moment's
+        // wait lets more writes join: a commit costs a sync to disk and
+        // the KV makes one at a time, so fewer, fuller commits carry more
+        // events a second, for less CPU each. A lone write (the pace of a
+        // conversation) is committed at once.
+        if (this.#lastBatch > 1 && this.#waiting.length < MAX_WRITES / 2) {
+          await new Promise((resolve) => setTimeout(resolve, COMMIT_DELAY));
+        }
+        const batch = this.#take();
+        this.#lastBatch = batch.length;
+        await this.#commitNext(batch);
+      }
     } finally {
       this.#running = false;
     }
@@ -128,7 +154,8 @@ export class GroupCommit {
     if (batch.length === 1) {
       const [waiting] = batch;
       try {
-        waiting.done.resolve((await this.#write(batch)).ok);
+        const result = await this.#write(batch);
+        waiting.done.resolve(result.ok ? result.versionstamp : null);
       } catch (error) {
         waiting.done.reject(error);
       }
@@ -136,7 +163,7 @@ export class GroupCommit {
     }
     const result = await this.#write(batch).catch(() => undefined);
     if (result?.ok) {
-      for (const waiting of batch) waiting.done.resolve(true);
+      for (const waiting of batch) waiting.done.resolve(result.versionstamp);
       return;
     }
     const half = Math.ceil(batch.length / 2);

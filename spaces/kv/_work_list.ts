@@ -20,7 +20,11 @@ import type { Logger } from "../log.ts";
 import { messageOf } from "../_objects.ts";
 import { withDeadline } from "../_sleep.ts";
 import { groupCommitOf } from "./_group_commit.ts";
-import type { WriteBuilder } from "./_group_commit.ts";
+import { RecentItems } from "./_recent_items.ts";
+import {
+  type KvWorkListOptions,
+  QueueFullError,
+} from "./_work_list_options.ts";
 import {
   claimFresh,
   claimOne,
@@ -29,43 +33,14 @@ import {
   type WorkJob,
 } from "./_work_jobs.ts";
 
-export type { WorkJob };
-
-/** The queue holds its bound of undelivered items: try again later. */
-export class QueueFullError extends SpacesError {}
-
-/** Options of {@linkcode KvWorkList}. */
-export interface KvWorkListOptions<T = unknown> {
-  /** Where its keys live. @default ["shellbot", "work"] */
-  prefix?: Deno.KvKey;
-  /** Undelivered items at most; `put` throws a `QueueFullError` past it. @default 10_000 */
-  bound?: number;
-  /** Jobs at once in this process. @default 16 */
-  concurrency?: number;
-  /** How long a claim holds, in ms, before another worker may take the item. @default 60_000 */
-  lease?: number;
-  /** Milliseconds between two looks for work that other instances put. @default 1_000 */
-  pollInterval?: number;
-  /** Attempts of an item whose handler throws, then it is set aside. @default 6 */
-  attempts?: number;
-  /** Milliseconds a `put` may wait on the KV (a file locked elsewhere). @default 3_000 */
-  putDeadline?: number;
-  /**
-   * Another claim to write with each item's first claim, in the same write
-   * (such as the dedupe record of the event the item carries): its key,
-   * which the job gets as `claimed`, and the write. When that write fails
-   * (the other claim is held), the item is claimed alone.
-   */
-  alsoClaim?: (item: T) => { key: string; build: WriteBuilder };
-  /** What the KV is, for log lines and errors: its file. @default "the KV" */
-  label?: string;
-  logger: Logger;
-}
+export { type KvWorkListOptions, QueueFullError, type WorkJob };
 
 const COUNT_IN = "in";
 const COUNT_OUT = "out";
 /** Items written in one atomic commit at most (Deno KV allows 1000 mutations). */
 const BATCH = 200;
+/** Items read past those under way and the room: some are held elsewhere. */
+const LIST_SLACK = 32;
 
 /**
  * A bounded, durable list of work on Deno KV, shared by every instance that
@@ -93,6 +68,9 @@ export class KvWorkList<T> {
   #running = false;
   #loop?: Promise<void>;
   #sequence = 0;
+  /** Items put here, claimed without a read; see `RecentItems`. */
+  #recent = new RecentItems<T>();
+  #listedAt = 0;
 
   constructor(kv: Deno.Kv, options: KvWorkListOptions<T>) {
     this.#kv = kv;
@@ -175,13 +153,13 @@ export class KvWorkList<T> {
   }
 
   async #commit(items: T[]): Promise<void> {
-    const ok = await groupCommitOf(this.#kv).commit((write) => {
-      for (const item of items) {
-        write.set(this.#key("item", this.#newId()), item);
-      }
+    const keys = items.map(() => this.#key("item", this.#newId()));
+    const stamp = await groupCommitOf(this.#kv).commitStamped((write) => {
+      items.forEach((item, index) => write.set(keys[index], item));
       write.sum(this.#key("count", COUNT_IN), BigInt(items.length));
     });
-    if (!ok) throw new SpacesError(`${this.#label} refused a write`);
+    if (stamp === null) throw new SpacesError(`${this.#label} refused a write`);
+    this.#recent.add(keys, items, stamp);
   }
 
   /**
@@ -282,17 +260,9 @@ export class KvWorkList<T> {
     const room = this.#concurrency - this.#inFlight.size;
     if (room <= 0) return false;
     const now = Date.now();
-    const entries: Deno.KvEntry<T>[] = [];
-    // A job that ends during the read leaves its item in what the read
-    // returns: the ids under way when it began are not to be claimed.
-    const underWay = new Set(this.#inFlight.keys());
-    const list = this.#kv.list<T>({ prefix: this.#key("item") }, {
-      limit: room + underWay.size + 128,
-    });
-    for await (const entry of list) {
-      const id = this.#idOf(entry);
-      if (!underWay.has(id) && !this.#inFlight.has(id)) entries.push(entry);
-    }
+    const entries = this.#recent.size > 0 && now - this.#listedAt < this.#poll
+      ? this.#recent.take(room)
+      : await this.#read(room, now);
     // Most items were never claimed: each is claimed with no read, with
     // its other claim, and the group commit writes them together.
     const fresh = this.#running ? entries.slice(0, room) : [];
@@ -305,17 +275,23 @@ export class KvWorkList<T> {
         }, others[index]?.build).catch(() => false)
       ),
     );
-    let started = false;
-    const rest = entries.slice(fresh.length);
+    let left = room;
+    const rest: Deno.KvEntry<T>[] = [];
     fresh.forEach((entry, index) => {
-      if (!claimed[index]) return rest.unshift(entry);
+      if (!claimed[index]) return rest.push(entry);
       this.#begin(handler, entry, 1, others[index]?.key);
-      started = true;
+      left--;
     });
-    // The others one by one: held elsewhere, lapsed, or with their other
-    // claim held (then the job claims that itself, and finds why).
+    // In place of those not taken (held elsewhere, lapsed, or with their
+    // other claim held: then the job claims that itself, and finds why),
+    // others one by one. No more than the room: the room that jobs free
+    // meanwhile is for the next round, whose claims share a commit.
+    rest.push(...entries.slice(fresh.length));
     for (const entry of rest) {
-      if (!this.#running || this.#inFlight.size >= this.#concurrency) break;
+      if (
+        !this.#running || left <= 0 ||
+        this.#inFlight.size >= this.#concurrency
+      ) break;
       const attempts = await claimOne(
         this.#kv,
         entry,
@@ -324,10 +300,28 @@ export class KvWorkList<T> {
         this.#lease,
       );
       if (attempts === undefined) continue;
-      started = true;
+      left--;
       this.#begin(handler, entry, attempts);
     }
-    return started;
+    return left < room;
+  }
+
+  /** The oldest items in the KV that are not under way here. */
+  async #read(room: number, now: number): Promise<Deno.KvEntry<T>[]> {
+    this.#listedAt = now;
+    this.#recent.clear();
+    const entries: Deno.KvEntry<T>[] = [];
+    // A job that ends during the read leaves its item in what the read
+    // returns: the ids under way when it began are not to be claimed.
+    const underWay = new Set(this.#inFlight.keys());
+    const list = this.#kv.list<T>({ prefix: this.#key("item") }, {
+      limit: room + underWay.size + LIST_SLACK,
+    });
+    for await (const entry of list) {
+      const id = this.#idOf(entry);
+      if (!underWay.has(id) && !this.#inFlight.has(id)) entries.push(entry);
+    }
+    return entries;
   }
 
   #claimKey(entry: Deno.KvEntry<T>): Deno.KvKey {
