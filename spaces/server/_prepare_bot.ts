@@ -6,7 +6,6 @@ import { KvWorkList } from "../kv/_work_list.ts";
 import type { Logger } from "../log.ts";
 import type { WebexDelivery } from "../webex/delivery.ts";
 import { WebexSpace } from "../webex/space.ts";
-import demoBot from "../../examples/demo_bot.ts";
 import { bond } from "./_bond.ts";
 import { kvPlace, openKvAt } from "./_durable_kv.ts";
 import { serverLogger } from "./_server_logger.ts";
@@ -62,7 +61,9 @@ export async function prepareBot(
   const context = new Context(settingsFromEnv(env), { env });
   if (options.settings) context.apply(options.settings);
   const logger = options.logger ?? serverLogger;
-  const bot = options.bot ?? demoBot;
+  // The demo bot (and the toolkit it uses) is loaded only when no bot is given.
+  const bot = options.bot ??
+    (await import("../../examples/demo_bot.ts")).default;
   const lease = secondsOf(context, "space.kv_lease", "SPACE_KV_LEASE", 60);
   const drainDeadline = secondsOf(context, "server.drain", "SERVER_DRAIN", 8);
   const checkEvery = secondsOf(
