@@ -6,7 +6,7 @@ import { KvWorkList } from "../kv/_work_list.ts";
 import type { Logger } from "../log.ts";
 import type { WebexDelivery } from "../webex/delivery.ts";
 import { WebexSpace } from "../webex/space.ts";
-import { bond } from "./_bond.ts";
+import { connectAndBond } from "./_bond.ts";
 import { kvPlace, openKvAt } from "./_durable_kv.ts";
 import { serverLogger } from "./_server_logger.ts";
 import { sharedWebhookSecret } from "./_webhook_secret.ts";
@@ -74,7 +74,7 @@ export async function prepareBot(
   );
   const bound = countOf(context, "server.queue_bound", "SERVER_QUEUE_BOUND");
   const place = kvPlace(options.kv, context, env);
-  const kv = await openKvAt(place, logger);
+  const { kv, usable } = await openKvAt(place, logger);
   let work: KvWorkList<WebexDelivery>;
   let space: WebexSpace;
   const dedupe = new KvDedupeStore(kv, { lease });
@@ -98,18 +98,30 @@ export async function prepareBot(
       requireSignature: true,
       replayWindow: 600_000,
     });
-    space.check();
-    // Never unsigned: without a secret, one is made and shared in the KV.
-    if (
-      context.get("server.url") && !context.get("space.webhook_secret")
-    ) {
-      context.set(
-        "space.webhook_secret",
-        await sharedWebhookSecret(kv, place.label, logger),
-      );
+    try {
+      space.check();
+    } catch (error) {
+      await usable; // a KV that cannot be used is said first, as ever
+      throw error;
     }
-    await space.connect();
-    await bond(space);
+    // The KV steps (its check, then the secret) and the reads from Webex
+    // (who the bot is, where its room is) go at once; nothing is written
+    // to Webex before the KV steps succeed. Never unsigned: without a
+    // secret, one is made and shared in the KV.
+    const needsSecret = context.get("server.url") &&
+      !context.get("space.webhook_secret");
+    const secret = usable.then(() =>
+      needsSecret ? sharedWebhookSecret(kv, place.label, logger) : undefined
+    );
+    const bonded = connectAndBond(space, secret);
+    try {
+      const kept = await secret;
+      if (kept) context.set("space.webhook_secret", kept);
+    } catch (error) {
+      bonded.catch(() => {}); // fails alike, after the KV steps
+      throw error;
+    }
+    await bonded;
   } catch (error) {
     kv.close();
     throw error;

@@ -203,11 +203,13 @@ export class WebexConnection {
       logger: this.#host.logger,
       signal: options.signal,
     };
-    await this.#hooks.sync({ ...sync, client: this.client, specs: BOT_HOOKS });
+    // The two tokens' webhooks at once; the bot token's failure is said first.
     const audit = this.auditClient;
-    if (audit) {
-      await this.#hooks.sync({ ...sync, client: audit, specs: AUDIT_HOOKS });
-    }
+    const auditing = audit &&
+      this.#hooks.sync({ ...sync, client: audit, specs: AUDIT_HOOKS });
+    auditing?.catch(() => {}); // awaited below
+    await this.#hooks.sync({ ...sync, client: this.client, specs: BOT_HOOKS });
+    await auditing;
     // Catch up on what was posted while no webhook reached this bot.
     try {
       await this.#host.pull({ signal: options.signal });
