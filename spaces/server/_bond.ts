@@ -16,15 +16,12 @@ export async function connectAndBond(
   const title = space.configuredTitle();
   const connected = space.connect();
   const found = space.getByTitle(title);
-  // Awaited below, after the identity: no unhandled rejection meanwhile.
+  // Both are awaited below, after `ready`: a failure that comes first must
+  // not count as an unhandled rejection meanwhile.
+  connected.catch(() => {});
   found.catch(() => {});
-  try {
-    await ready;
-    await connected;
-  } catch (error) {
-    connected.catch(() => {});
-    throw error;
-  }
+  await ready;
+  await connected;
   let channel = await found;
   if (!channel) {
     channel = await space.create(title);

@@ -114,13 +114,9 @@ export async function prepareBot(
       needsSecret ? sharedWebhookSecret(kv, place.label, logger) : undefined
     );
     const bonded = connectAndBond(space, secret);
-    try {
-      const kept = await secret;
-      if (kept) context.set("space.webhook_secret", kept);
-    } catch (error) {
-      bonded.catch(() => {}); // fails alike, after the KV steps
-      throw error;
-    }
+    bonded.catch(() => {}); // awaited after the secret, whose failure is said first
+    const kept = await secret;
+    if (kept) context.set("space.webhook_secret", kept);
     await bonded;
   } catch (error) {
     kv.close();
