@@ -72,18 +72,30 @@ export function kvPlace(
   };
 }
 
+/** A KV just opened, and the check that it can be used. */
+export interface OpeningKv {
+  kv: Deno.Kv;
+  /**
+   * Resolves once a write went through within a bounded wait (and the line
+   * saying where the state is kept is logged); rejects with the
+   * `ConfigurationError` of {@linkcode openKvAt}: the caller closes the KV.
+   */
+  usable: Promise<void>;
+}
+
 /**
- * Opens the KV, creating the folder of a file, and checks that it can be
- * read and written within a bounded wait.
+ * Opens the KV, creating the folder of a file, and starts checking that it
+ * can be read and written within a bounded wait: the start does its other
+ * work meanwhile, and awaits `usable` before it relies on the KV.
  *
  * @throws {ConfigurationError} When the file is not a database, cannot be
- * created, or stays locked by another process; the message names the file
- * and says what to do.
+ * created, or stays locked by another process (from `usable`); the message
+ * names the file and says what to do.
  */
 export async function openKvAt(
   place: KvPlace,
   logger: Logger,
-): Promise<Deno.Kv> {
+): Promise<OpeningKv> {
   // Deno KV is unstable in Deno 2: without the flag the function is missing.
   if (typeof Deno.openKv !== "function") {
     throw new ConfigurationError(
@@ -104,27 +116,27 @@ export async function openKvAt(
   } catch (error) {
     throw cannot(place, error, advice(error));
   }
-  try {
-    await withDeadline(
-      kv.set(["shellbot", "opened"], Date.now()),
-      OPEN_DEADLINE,
-      `${place.label} stayed locked for ${OPEN_DEADLINE} ms`,
-    );
-  } catch (error) {
-    kv.close();
-    throw cannot(place, error, advice(error));
-  }
-  logger.info(
-    place.durable
-      ? `Keeping the queue, the handled events and the cursors in ${place.label}`
-      : "Keeping the queue, the handled events and the cursors in memory (--kv :memory:): a restart loses them",
-  );
-  if (place.onDeploy) {
+  const usable = withDeadline(
+    kv.set(["shellbot", "opened"], Date.now()),
+    OPEN_DEADLINE,
+    `${place.label} stayed locked for ${OPEN_DEADLINE} ms`,
+  ).then(() => {
     logger.info(
-      "On Deno Deploy: deliveries are queued as KV entries with atomic claims, without KV queues (enqueue/listenQueue), which Deploy may lack",
+      place.durable
+        ? `Keeping the queue, the handled events and the cursors in ${place.label}`
+        : "Keeping the queue, the handled events and the cursors in memory (--kv :memory:): a restart loses them",
     );
-  }
-  return kv;
+    if (place.onDeploy) {
+      logger.info(
+        "On Deno Deploy: deliveries are queued as KV entries with atomic claims, without KV queues (enqueue/listenQueue), which Deploy may lack",
+      );
+    }
+  }, (error) => {
+    throw cannot(place, error, advice(error));
+  });
+  // Awaited by the start; until then a failure is not unhandled.
+  usable.catch(() => {});
+  return { kv, usable };
 }
 
 function advice(error: unknown): string {

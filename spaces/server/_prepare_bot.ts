@@ -7,8 +7,7 @@ import type { Logger } from "../log.ts";
 import type { WebexDelivery } from "../webex/delivery.ts";
 import { deliveryKey } from "../webex/_inbound.ts";
 import { WebexSpace } from "../webex/space.ts";
-import demoBot from "../../examples/demo_bot.ts";
-import { bond } from "./_bond.ts";
+import { connectAndBond } from "./_bond.ts";
 import { kvPlace, openKvAt } from "./_durable_kv.ts";
 import { serverLogger } from "./_server_logger.ts";
 import { sharedWebhookSecret } from "./_webhook_secret.ts";
@@ -63,7 +62,9 @@ export async function prepareBot(
   const context = new Context(settingsFromEnv(env), { env });
   if (options.settings) context.apply(options.settings);
   const logger = options.logger ?? serverLogger;
-  const bot = options.bot ?? demoBot;
+  // The demo bot (and the toolkit it uses) is loaded only when no bot is given.
+  const bot = options.bot ??
+    (await import("../../examples/demo_bot.ts")).default;
   const lease = secondsOf(context, "space.kv_lease", "SPACE_KV_LEASE", 60);
   const drainDeadline = secondsOf(context, "server.drain", "SERVER_DRAIN", 8);
   const checkEvery = secondsOf(
@@ -74,7 +75,7 @@ export async function prepareBot(
   );
   const bound = countOf(context, "server.queue_bound", "SERVER_QUEUE_BOUND");
   const place = kvPlace(options.kv, context, env);
-  const kv = await openKvAt(place, logger);
+  const { kv, usable } = await openKvAt(place, logger);
   let work: KvWorkList<WebexDelivery>;
   let space: WebexSpace;
   const dedupe = new KvDedupeStore(kv, { lease });
@@ -103,18 +104,26 @@ export async function prepareBot(
       requireSignature: true,
       replayWindow: 600_000,
     });
-    space.check();
-    // Never unsigned: without a secret, one is made and shared in the KV.
-    if (
-      context.get("server.url") && !context.get("space.webhook_secret")
-    ) {
-      context.set(
-        "space.webhook_secret",
-        await sharedWebhookSecret(kv, place.label, logger),
-      );
+    try {
+      space.check();
+    } catch (error) {
+      await usable; // a KV that cannot be used is said first, as ever
+      throw error;
     }
-    await space.connect();
-    await bond(space);
+    // The KV steps (its check, then the secret) and the reads from Webex
+    // (who the bot is, where its room is) go at once; nothing is written
+    // to Webex before the KV steps succeed. Never unsigned: without a
+    // secret, one is made and shared in the KV.
+    const needsSecret = context.get("server.url") &&
+      !context.get("space.webhook_secret");
+    const secret = usable.then(() =>
+      needsSecret ? sharedWebhookSecret(kv, place.label, logger) : undefined
+    );
+    const bonded = connectAndBond(space, secret);
+    bonded.catch(() => {}); // awaited after the secret, whose failure is said first
+    const kept = await secret;
+    if (kept) context.set("space.webhook_secret", kept);
+    await bonded;
   } catch (error) {
     kv.close();
     throw error;

@@ -32,8 +32,6 @@ import { Poller } from "./_polling.ts";
 import { reportPullActivity } from "../_run_loop.ts";
 import { AUDIT_HOOKS, BOT_HOOKS, WebhookRegistry } from "./_webhooks.ts";
 import type { RegisterOptions, WebexSpaceOptions } from "./space_options.ts";
-import { runSocket } from "./socket/_runner.ts";
-import { DEFAULT_U2C_URL } from "./socket/options.ts";
 
 /** The members of the space that a connection uses. */
 export interface ConnectionHost {
@@ -166,6 +164,11 @@ export class WebexConnection {
       return await poll(signal);
     }
     await this.inbound({ signal });
+    // Loaded only in this mode: webhooks and polling never need it.
+    const [{ runSocket }, { DEFAULT_U2C_URL }] = await Promise.all([
+      import("./socket/_runner.ts"),
+      import("./socket/options.ts"),
+    ]);
     await runSocket(
       {
         client: this.client,
@@ -200,11 +203,13 @@ export class WebexConnection {
       logger: this.#host.logger,
       signal: options.signal,
     };
-    await this.#hooks.sync({ ...sync, client: this.client, specs: BOT_HOOKS });
+    // The two tokens' webhooks at once; the bot token's failure is said first.
     const audit = this.auditClient;
-    if (audit) {
-      await this.#hooks.sync({ ...sync, client: audit, specs: AUDIT_HOOKS });
-    }
+    const auditing = audit &&
+      this.#hooks.sync({ ...sync, client: audit, specs: AUDIT_HOOKS });
+    auditing?.catch(() => {}); // awaited below
+    await this.#hooks.sync({ ...sync, client: this.client, specs: BOT_HOOKS });
+    await auditing;
     // Catch up on what was posted while no webhook reached this bot.
     try {
       await this.#host.pull({ signal: options.signal });

@@ -47,7 +47,13 @@ export async function syncWebhooks(options: {
     existing.push(hook);
   }
 
+  // The calls of each step go at once (a start waits for about one round
+  // trip, not one per webhook); the removals and updates come before the
+  // creations, as in turn. The first failure, in the order of the calls,
+  // is thrown once every call of its step is over; the lines are logged in
+  // that order too.
   const kept = new Map<string, string>();
+  const changes: (() => Promise<() => void>)[] = [];
   for (const hook of existing) {
     const name = String(hook.name ?? "");
     const spec = specs.find((candidate) =>
@@ -55,35 +61,81 @@ export async function syncWebhooks(options: {
       candidate.event === hook.event && !kept.has(name)
     );
     if (spec && hook.targetUrl === targetUrl) {
-      await hidingSecret(secret, () =>
-        updateWebhook(client, String(hook.id), {
-          name,
-          targetUrl,
-          secret,
-          status: "active",
-        }, { signal }));
-      if (hook.status !== "active") logger.info(`Re-activated webhook ${name}`);
       kept.set(name, String(hook.id));
+      changes.push(async () => {
+        await hidingSecret(
+          secret,
+          () =>
+            updateWebhook(client, String(hook.id), {
+              name,
+              targetUrl,
+              secret,
+              status: "active",
+            }, { signal }),
+        );
+        return () => {
+          if (hook.status !== "active") {
+            logger.info(`Re-activated webhook ${name}`);
+          }
+        };
+      });
     } else if (purge === "all" || name.startsWith(HOOK_PREFIX)) {
-      await removeWebhook(client, String(hook.id), signal);
-      logger.warn(
-        `Removed the earlier webhook ${
-          name || hook.id
-        } of this token (purge "${purge}")`,
-      );
+      changes.push(async () => {
+        await removeWebhook(client, String(hook.id), signal);
+        return () =>
+          logger.warn(
+            `Removed the earlier webhook ${
+              name || hook.id
+            } of this token (purge "${purge}")`,
+          );
+      });
     }
   }
-  for (const spec of specs) {
-    if (kept.has(spec.name)) continue;
-    const created = await hidingSecret(secret, () =>
-      createWebhook(client, {
-        ...spec,
-        targetUrl,
-        secret,
-      }, { signal }));
-    kept.set(spec.name, String(created.id));
-  }
+  await allInOrder(changes);
+  const missing = specs.filter((spec) => !kept.has(spec.name));
+  const created = await allInOrder(missing.map((spec) => async () => {
+    const hook = await hidingSecret(
+      secret,
+      () => createWebhook(client, { ...spec, targetUrl, secret }, { signal }),
+    );
+    return () => String(hook.id);
+  }));
+  missing.forEach((spec, index) => kept.set(spec.name, created[index]));
   return [...kept.values()];
+}
+
+/** Calls to Webex at once while syncing: a token may have many webhooks. */
+const AT_ONCE = 6;
+
+/**
+ * Runs the calls, up to {@linkcode AT_ONCE} at a time, and waits for all of
+ * them; then, in the order of the calls, runs what each successful one
+ * returned (a log line, a value), and throws the first failure, if any.
+ */
+async function allInOrder<T>(
+  calls: (() => Promise<() => T>)[],
+): Promise<T[]> {
+  const settled: PromiseSettledResult<() => T>[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < calls.length) {
+      const index = next++;
+      settled[index] = await calls[index]().then(
+        (value) => ({ status: "fulfilled", value }),
+        (reason) => ({ status: "rejected", reason }),
+      );
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(AT_ONCE, calls.length) }, worker),
+  );
+  const results: T[] = [];
+  for (const outcome of settled) {
+    if (outcome.status === "fulfilled") results.push(outcome.value());
+  }
+  const failed = settled.find((outcome) => outcome.status === "rejected");
+  if (failed) throw failed.reason;
+  return results;
 }
 
 /**
