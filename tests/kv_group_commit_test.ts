@@ -99,3 +99,21 @@ Deno.test("KvDedupeStore: claims of one event in one turn, from two deliveries, 
   assert.equal(outcomes[1].status, "rejected");
   assert.equal((outcomes[2] as PromiseFulfilledResult<boolean>).value, true);
 });
+
+Deno.test("GroupCommit.flush: resolves once the writes asked for are committed, so a KV can be closed after it", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const group = new GroupCommit(kv);
+  const settled: boolean[] = [];
+  // A first batch of two puts the committer under load: the next waits.
+  await Promise.all([
+    group.commit(claim("a", "me")),
+    group.commit(claim("b", "me")),
+  ]);
+  for (const key of ["c", "d"]) {
+    void group.commit(claim(key, "me")).then((ok) => settled.push(ok));
+  }
+  await group.flush();
+  await Promise.resolve(); // the .then callbacks above
+  assert.deepEqual(settled, [true, true]);
+  kv.close();
+});

@@ -60,6 +60,7 @@ export class GroupCommit {
   #kv: Deno.Kv;
   #waiting: Waiting[] = [];
   #running = false;
+  #idle: (() => void)[] = [];
   /** Writes in the last commit: more than one means load. */
   #lastBatch = 0;
   /** Commits made, and writes they carried: for tests and benchmarks. */
@@ -99,6 +100,15 @@ export class GroupCommit {
     return done.promise;
   }
 
+  /** Resolves once every write asked for so far is committed (or failed). */
+  async flush(): Promise<void> {
+    while (this.#running) {
+      const idle = Promise.withResolvers<void>();
+      this.#idle.push(idle.resolve);
+      await idle.promise;
+    }
+  }
+
   async #run(): Promise<void> {
     try {
       while (this.#waiting.length > 0) {
@@ -116,6 +126,7 @@ export class GroupCommit {
       }
     } finally {
       this.#running = false;
+      for (const resolve of this.#idle.splice(0)) resolve();
     }
   }
 

@@ -206,6 +206,9 @@ export class KvWorkList<T> {
       this.#abandoned.add(id);
       await this.#kv.delete(this.#key("claim", id)).catch(() => {});
     }
+    // Jobs that ended have their last write waiting to be committed: it
+    // goes in before the KV may be closed, or they would run again.
+    await groupCommitOf(this.#kv).flush();
   }
 
   /** Jobs under way in this process. */
