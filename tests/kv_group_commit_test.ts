@@ -117,3 +117,21 @@ Deno.test("GroupCommit.flush: resolves once the writes asked for are committed, 
   assert.deepEqual(settled, [true, true]);
   kv.close();
 });
+
+Deno.test("GroupCommit: writes of one key in one commit come out as in order (sums added, the last set or delete kept)", async () => {
+  using kv = await Deno.openKv(":memory:");
+  await kv.set(["y"], "before");
+  const group = new GroupCommit(kv);
+  const results = await Promise.all([
+    group.commit((write) => void write.sum(["count"], 1n).set(["x"], 1)),
+    group.commit((write) => void write.sum(["count"], 2n).delete(["y"])),
+    group.commit((write) => void write.set(["x"], 2).set(["y"], "after")),
+    group.commit((write) => void write.sum(["count"], 4n).delete(["x"])),
+    group.commit((write) => void write.set(["x"], 3)),
+  ]);
+  assert.deepEqual(results, [true, true, true, true, true]);
+  assert.equal(group.counts.commits, 1);
+  assert.equal((await kv.get<Deno.KvU64>(["count"])).value?.value, 7n);
+  assert.equal((await kv.get(["x"])).value, 3);
+  assert.equal((await kv.get(["y"])).value, "after");
+});

@@ -146,11 +146,9 @@ export class GroupCommit {
         count > 0 &&
         (count === MAX_WRITES || checks > MAX_CHECKS ||
           mutations > MAX_MUTATIONS ||
-          write.checks.some((check) => changed.has(keyText(check.key))))
+          write.checkKeys.some((key) => changed.has(key)))
       ) break;
-      for (const mutation of write.mutations) {
-        changed.add(keyText(mutation.key));
-      }
+      for (const key of write.mutationKeys) changed.add(key);
       count++;
     }
     return this.#waiting.splice(0, count);
@@ -187,20 +185,65 @@ export class GroupCommit {
   ): Promise<Deno.KvCommitResult | Deno.KvCommitError> {
     this.counts.commits++;
     this.counts.writes += batch.length;
-    return retryLocked(() => {
-      const atomic = this.#kv.atomic();
-      for (const { write } of batch) {
-        atomic.check(...write.checks).mutate(...write.mutations);
+    const checks = batch.flatMap(({ write }) => write.checks);
+    const mutations = merged(batch.map(({ write }) => write));
+    return retryLocked(() =>
+      this.#kv.atomic().check(...checks).mutate(...mutations).commit()
+    );
+  }
+}
+
+/**
+ * The mutations of writes committed together, fewer: the sums of one key
+ * added into one, and a set or delete that a later one of the same key
+ * replaces left out (a commit's checks come before all its mutations, so
+ * nothing could see it). Each job's end adds one to a count, and each
+ * event moves its room's cursor: one mutation each per commit.
+ */
+function merged(writes: RecordedWrite[]): Deno.KvMutation[] {
+  const out: (Deno.KvMutation | undefined)[] = [];
+  const lastOf = new Map<string, number>();
+  for (const write of writes) {
+    write.mutations.forEach((mutation, index) => {
+      const key = write.mutationKeys[index];
+      const at = lastOf.get(key);
+      const previous = at === undefined ? undefined : out[at];
+      if (previous?.type === "sum" && mutation.type === "sum") {
+        // KV sums wrap at 2^64: so does one sum of the two.
+        const total = (previous.value.value + mutation.value.value) &
+          0xffff_ffff_ffff_ffffn;
+        out[at!] = { ...mutation, value: new Deno.KvU64(total) };
+        return;
       }
-      return atomic.commit();
+      if (replaceable(previous) && replaceable(mutation)) out[at!] = undefined;
+      lastOf.set(key, out.push(mutation) - 1);
     });
   }
+  return out.filter((mutation) => mutation !== undefined);
+}
+
+function replaceable(mutation: Deno.KvMutation | undefined): boolean {
+  return mutation?.type === "set" || mutation?.type === "delete";
 }
 
 /** A write's checks and mutations, as its builder gave them. */
 class RecordedWrite {
   readonly checks: Deno.AtomicCheck[] = [];
   readonly mutations: Deno.KvMutation[] = [];
+  #checkKeys?: string[];
+  #mutationKeys?: string[];
+
+  /** The keys checked, as text (see `keyText`). */
+  get checkKeys(): string[] {
+    return this.#checkKeys ??= this.checks.map((check) => keyText(check.key));
+  }
+
+  /** The keys changed, as text, one for each mutation. */
+  get mutationKeys(): string[] {
+    return this.#mutationKeys ??= this.mutations.map((mutation) =>
+      keyText(mutation.key)
+    );
+  }
 
   constructor(build: WriteBuilder) {
     const add = (mutation: Deno.KvMutation) => {
@@ -234,5 +277,11 @@ class RecordedWrite {
 
 /** A key as text, to compare keys: each part with its type. */
 function keyText(key: Deno.KvKey): string {
-  return key.map((part) => `${typeof part}:${String(part)}`).join("\u0000");
+  let text = "";
+  for (const part of key) {
+    text += typeof part === "string"
+      ? `s${part}\u0000`
+      : `${typeof part}${String(part)}\u0000`;
+  }
+  return text;
 }
