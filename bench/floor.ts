@@ -25,7 +25,9 @@
  *
  * Rounds alternate floor and library (`BENCH_ROUNDS`, default 3); the
  * table gives medians and each figure as a ratio to the floor.
- * `BENCH_BURST` changes the 5,000; `BENCH_KV=:memory:` runs the library
+ * `BENCH_BEFORE=<checkout>` adds the server of another checkout (the
+ * code before a change) to each round, for a before/after table from one
+ * run. `BENCH_BURST` changes the 5,000; `BENCH_KV=:memory:` runs the library
  * with its KV in memory (`--kv :memory:`); `BENCH_PROFILE=<dir>` writes a
  * V8 CPU profile of the library's rounds there (`--cpu-prof`).
  *
@@ -40,6 +42,7 @@ const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") || 3);
 const BURST = Number(Deno.env.get("BENCH_BURST") || 5000);
 const KV = Deno.env.get("BENCH_KV");
 const PROFILE = Deno.env.get("BENCH_PROFILE");
+const BEFORE = Deno.env.get("BENCH_BEFORE");
 const WARM_UP = 500;
 const PACED = 500;
 const PACE_MS = 10;
@@ -53,7 +56,8 @@ interface FakeInfo {
   control: string;
 }
 
-type Kind = "floor" | "library";
+/** `before`: the server of another checkout (`BENCH_BEFORE`), for a before/after table. */
+type Kind = "floor" | "library" | "before";
 
 interface Figures {
   readyMs: number;
@@ -78,11 +82,16 @@ class Bot {
   constructor(kind: Kind, fake: FakeInfo, port: number, dir: string) {
     this.#dir = dir;
     const here = (file: string) => new URL(file, import.meta.url).pathname;
+    const server = kind === "before"
+      ? `${BEFORE!.replace(/\/+$/, "")}/server.ts`
+      : here("../server.ts");
     const args = kind === "floor" ? ["run", "-A", here("./_floor_bare.ts")] : [
       "run",
       "-A",
-      ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE}`] : []),
-      here("../server.ts"),
+      ...(PROFILE && kind === "library"
+        ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE}`]
+        : []),
+      server,
       "--bot",
       here("./_floor_bot.ts"),
       ...(KV ? ["--kv", KV] : []),
@@ -300,11 +309,14 @@ async function runAll(): Promise<void> {
     "-A",
     new URL("./_fake_webex_control.ts", import.meta.url).pathname,
   ], { env: { FAKE_DELIVERY_CONCURRENCY: String(CONCURRENCY) } });
-  const runs: Record<Kind, Figures[]> = { floor: [], library: [] };
+  const runs: Record<Kind, Figures[]> = { floor: [], library: [], before: [] };
+  const kinds: Kind[] = BEFORE
+    ? ["floor", "before", "library"]
+    : ["floor", "library"];
   try {
     const fake = await fakeProcess.next<FakeInfo>();
     for (let round = 0; round < ROUNDS; round++) {
-      for (const kind of ["floor", "library"] as const) {
+      for (const kind of kinds) {
         runs[kind].push(await measure(kind, fake));
       }
     }
@@ -317,20 +329,33 @@ async function runAll(): Promise<void> {
     ) as unknown as Figures;
   const floor = medians("floor");
   const library = medians("library");
+  const before = BEFORE ? medians("before") : undefined;
+  const ratio = (figures: Figures, key: keyof Figures) =>
+    `${(figures[key] / floor[key]).toFixed(2)}×`;
   console.log(
     `Against the floor: FakeWebex delivering ${CONCURRENCY} at once → bot → GET /messages/{id}; medians of ${ROUNDS} rounds`,
   );
   printTable([
-    ["metric", "floor", "library", "library / floor"],
+    [
+      "metric",
+      "floor",
+      ...(before ? ["before", "before / floor"] : []),
+      "library",
+      "library / floor",
+    ],
     ...ROWS.map(([key, label, digits]) => [
       label,
       floor[key].toFixed(digits),
+      ...(before ? [before[key].toFixed(digits), ratio(before, key)] : []),
       library[key].toFixed(digits),
-      `${(library[key] / floor[key]).toFixed(2)}×`,
+      ratio(library, key),
     ]),
     [
       "CPU per event over the floor (ms)",
       "",
+      ...(before
+        ? [(before.cpuMsPerEvent - floor.cpuMsPerEvent).toFixed(3), ""]
+        : []),
       (library.cpuMsPerEvent - floor.cpuMsPerEvent).toFixed(3),
       "",
     ],
@@ -341,6 +366,7 @@ async function runAll(): Promise<void> {
     rounds: ROUNDS,
     floor,
     library,
+    before,
     ratios: Object.fromEntries(
       ROWS.map(([key]) => [key, round(library[key] / floor[key], 3)]),
     ),

@@ -39,6 +39,12 @@ const MAX_MUTATIONS = 1000;
 const MAX_WRITES = 64;
 /** Milliseconds a commit waits for company under load. */
 const COMMIT_DELAY = 1;
+/**
+ * Writes in the last commit from which on a commit waits: one event's own
+ * writes come in twos (its job's end and its room's cursor), a burst's by
+ * the dozen.
+ */
+const LOADED = 4;
 
 const committers = new WeakMap<Deno.Kv, GroupCommit>();
 
@@ -61,8 +67,9 @@ export class GroupCommit {
   #waiting: Waiting[] = [];
   #running = false;
   #idle: (() => void)[] = [];
-  /** Writes in the last commit: more than one means load. */
+  /** Writes in the last commit, and when it ended: together, the load. */
   #lastBatch = 0;
+  #lastEnd = 0;
   /** Commits made, and writes they carried: for tests and benchmarks. */
   readonly counts = { commits: 0, writes: 0 };
 
@@ -112,17 +119,21 @@ export class GroupCommit {
   async #run(): Promise<void> {
     try {
       while (this.#waiting.length > 0) {
-        // Under load (the last commit carried several writes), a moment's
-        // wait lets more writes join: a commit costs a sync to disk and
-        // the KV makes one at a time, so fewer, fuller commits carry more
-        // events a second, for less CPU each. A lone write (the pace of a
-        // conversation) is committed at once.
-        if (this.#lastBatch > 1 && this.#waiting.length < MAX_WRITES / 2) {
+        // Under load (the last commit, just now, carried several writes),
+        // a moment's wait lets more writes join: a commit costs a sync to
+        // disk and the KV makes one at a time, so fewer, fuller commits
+        // carry more events a second, for less CPU each. The writes of a
+        // conversation's pace are committed at once.
+        if (
+          this.#lastBatch >= LOADED && this.#waiting.length < MAX_WRITES / 2 &&
+          performance.now() - this.#lastEnd < COMMIT_DELAY * 2
+        ) {
           await new Promise((resolve) => setTimeout(resolve, COMMIT_DELAY));
         }
         const batch = this.#take();
         this.#lastBatch = batch.length;
         await this.#commitNext(batch);
+        this.#lastEnd = performance.now();
       }
     } finally {
       this.#running = false;
