@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { KvWorkList, QueueFullError } from "../spaces/kv/_work_list.ts";
 import { quietLogger } from "../spaces/log.ts";
+import { withDeadline } from "../spaces/_sleep.ts";
 
 const logger = quietLogger;
 
@@ -99,4 +100,33 @@ Deno.test("KvWorkList: a failing item is tried again, then set aside", async () 
     kv.list({ prefix: ["shellbot", "work", "undelivered"] }),
   );
   assert.deepEqual(aside.map((entry) => entry.value), ["bad"]);
+});
+
+Deno.test("KvWorkList: items it did not put (left by a restart, or past what it keeps in memory) are all taken, read after read, not one room a poll", async () => {
+  using kv = await Deno.openKv(":memory:");
+  // A list that puts and stops: as a process that died with work left.
+  const before = new KvWorkList<number>(kv, { logger });
+  for (let item = 0; item < 60; item++) await before.put(item);
+  // One that keeps 1,024 items in memory gets 1,100: 76 only in the KV.
+  const list = new KvWorkList<number>(kv, {
+    logger,
+    concurrency: 4,
+    pollInterval: 600_000, // a look at the KV on the clock would come too late
+  });
+  await Promise.all(
+    Array.from({ length: 1100 }, (_, index) => list.put(1000 + index)),
+  );
+  const seen = new Set<number>();
+  const all = Promise.withResolvers<void>();
+  list.start(async (item) => {
+    seen.add(item);
+    if (seen.size === 1160) all.resolve();
+  });
+  await withDeadline(
+    all.promise,
+    60_000,
+    () => new Error(`${seen.size} of 1160 taken`),
+  );
+  assert.equal(await list.drain(5_000), true);
+  assert.equal(await list.size(), 0);
 });

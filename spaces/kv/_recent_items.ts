@@ -3,9 +3,9 @@
  * far as a bound) so that the worker claims them without reading the KV
  * back: under load the list read, and the decoding of what it returns, was
  * a large part of an event's cost. The KV stays the truth: an item missing
- * here (past the bound, or put by another instance) is found by the list
- * read, which the worker still makes at its interval and whenever nothing
- * waits here.
+ * here (put by another instance, left by a restart, waiting for a retry,
+ * or past the bound) is found by the list read, which the worker makes at
+ * its interval, and at once while items past the bound wait.
  *
  * @module
  */
@@ -15,28 +15,58 @@ const BOUND = 1024;
 
 /** Items put here, oldest first, each with its key and versionstamp. */
 export class RecentItems<T> {
-  #entries: Deno.KvEntry<T>[] = [];
+  #entries = new Map<string, Deno.KvEntry<T>>();
+  #missed = false;
 
   /** Items waiting here. */
   get size(): number {
-    return this.#entries.length;
+    return this.#entries.size;
+  }
+
+  /** True when items were left out (past the bound) and not read since. */
+  get missed(): boolean {
+    return this.#missed;
   }
 
   /** Notes items just written, with the versionstamp of their commit. */
   add(keys: Deno.KvKey[], items: T[], versionstamp: string): void {
     keys.forEach((key, index) => {
-      if (this.#entries.length >= BOUND) return;
-      this.#entries.push({ key, value: items[index], versionstamp });
+      if (this.#entries.size >= BOUND) {
+        this.#missed = true;
+        return;
+      }
+      this.#entries.set(idOf(key), { key, value: items[index], versionstamp });
     });
+  }
+
+  /** True when the item of `key` waits here. */
+  has(key: Deno.KvKey): boolean {
+    return this.#entries.has(idOf(key));
   }
 
   /** Takes the oldest `count`, or fewer. */
   take(count: number): Deno.KvEntry<T>[] {
-    return this.#entries.splice(0, count);
+    const taken: Deno.KvEntry<T>[] = [];
+    for (const [id, entry] of this.#entries) {
+      if (taken.length >= count) break;
+      this.#entries.delete(id);
+      taken.push(entry);
+    }
+    return taken;
   }
 
-  /** Forgets them all: a list read is about to see them. */
-  clear(): void {
-    this.#entries = [];
+  /** Forgets items claimed from a list read: they are not to be taken again. */
+  forget(entries: Deno.KvEntry<T>[]): void {
+    for (const entry of entries) this.#entries.delete(idOf(entry.key));
   }
+
+  /** A list read saw the whole list: no item left out waits any more. */
+  caughtUp(): void {
+    this.#missed = false;
+  }
+}
+
+/** An item's id: the last part of its key. */
+export function idOf(key: Deno.KvKey): string {
+  return String(key[key.length - 1]);
 }

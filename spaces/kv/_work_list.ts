@@ -7,10 +7,11 @@
  * number of undelivered items is exact (`in - out`), the queue is bounded,
  * a crash leaves every item in the KV, and a restart takes them up again.
  *
- * Commits are what a durable event costs, so they are shared: puts that
- * wait are written together, the ready items are claimed together, and a
- * job may add its own mutations (the dedupe record's "handled") to the
- * write that deletes its item.
+ * Commits are what a durable event costs, so they are shared: every write
+ * goes through the KV's group commit (puts, claims and job ends that come
+ * together share one commit), a job may add its own mutations (the dedupe
+ * record's "handled") to the write that deletes its item, and the items
+ * put here are claimed from memory, without reading them back.
  *
  * @module
  */
@@ -20,7 +21,8 @@ import type { Logger } from "../log.ts";
 import { messageOf } from "../_objects.ts";
 import { withDeadline } from "../_sleep.ts";
 import { groupCommitOf } from "./_group_commit.ts";
-import { RecentItems } from "./_recent_items.ts";
+import { idOf, RecentItems } from "./_recent_items.ts";
+import { WorkCount } from "./_work_count.ts";
 import {
   type KvWorkListOptions,
   QueueFullError,
@@ -35,8 +37,6 @@ import {
 
 export { type KvWorkListOptions, QueueFullError, type WorkJob };
 
-const COUNT_IN = "in";
-const COUNT_OUT = "out";
 /** Items written in one atomic commit at most (Deno KV allows 1000 mutations). */
 const BATCH = 200;
 /** Items read past those under way and the room: some are held elsewhere. */
@@ -71,8 +71,8 @@ export class KvWorkList<T> {
   /** Items put here, claimed without a read; see `RecentItems`. */
   #recent = new RecentItems<T>();
   #listedAt = 0;
-  /** The last size read, and when; see `#sizeNow`. */
-  #known = { size: 0, at: 0 };
+  #readMore = false;
+  #count: WorkCount;
 
   constructor(kv: Deno.Kv, options: KvWorkListOptions<T>) {
     this.#kv = kv;
@@ -86,6 +86,7 @@ export class KvWorkList<T> {
     this.#label = options.label ?? "the KV";
     this.#logger = options.logger;
     this.#alsoClaim = options.alsoClaim;
+    this.#count = new WorkCount(kv, (...parts) => this.#key(...parts));
     if (!(Number.isInteger(this.#bound) && this.#bound > 0)) {
       throw new RangeError(
         `The queue bound must be a whole number above 0, not ${this.#bound}`,
@@ -94,29 +95,8 @@ export class KvWorkList<T> {
   }
 
   /** Undelivered items now: put and not yet handled (or set aside). */
-  async size(): Promise<number> {
-    const [added, removed] = await this.#kv.getMany<Deno.KvU64[]>([
-      this.#key("count", COUNT_IN),
-      this.#key("count", COUNT_OUT),
-    ]);
-    return Number((added.value?.value ?? 0n) - (removed.value?.value ?? 0n));
-  }
-
-  /**
-   * The size for the bound: read from the KV, or, when the last read is
-   * under a second old and the list far from its bound, that read plus
-   * what was put here since (it only overcounts: jobs end meanwhile). A
-   * read per put batch was a good part of a delivery's cost under load;
-   * what other instances put within that second may pass the bound.
-   */
-  async #sizeNow(): Promise<number> {
-    const known = this.#known;
-    if (Date.now() - known.at < 1_000 && known.size < this.#bound / 2) {
-      return known.size;
-    }
-    const size = await this.size();
-    this.#known = { size, at: Date.now() };
-    return size;
+  size(): Promise<number> {
+    return this.#count.size();
   }
 
   /**
@@ -148,7 +128,10 @@ export class KvWorkList<T> {
         try {
           // Take what fits under the bound and refuse only the rest: a
           // burst into an emptier queue must not be refused whole.
-          const free = Math.max(0, this.#bound - await this.#sizeNow());
+          const free = Math.max(
+            0,
+            this.#bound - await this.#count.forBound(this.#bound),
+          );
           const refused = batch.splice(free);
           for (const entry of refused) {
             entry.done.reject(
@@ -175,10 +158,10 @@ export class KvWorkList<T> {
     const keys = items.map(() => this.#key("item", this.#newId()));
     const stamp = await groupCommitOf(this.#kv).commitStamped((write) => {
       items.forEach((item, index) => write.set(keys[index], item));
-      write.sum(this.#key("count", COUNT_IN), BigInt(items.length));
+      write.sum(this.#count.inKey, BigInt(items.length));
     });
     if (stamp === null) throw new SpacesError(`${this.#label} refused a write`);
-    this.#known.size += items.length;
+    this.#count.added(items.length);
     this.#recent.add(keys, items, stamp);
   }
 
@@ -283,12 +266,22 @@ export class KvWorkList<T> {
     const room = this.#concurrency - this.#inFlight.size;
     if (room <= 0) return false;
     const now = Date.now();
-    const entries = this.#recent.size > 0 && now - this.#listedAt < this.#poll
-      ? this.#recent.take(room)
-      : await this.#read(room, now);
+    // The KV is read at the interval (for what other instances put, what
+    // a restart left, what waits for a retry), and while items left out
+    // of the recent ones wait; else what was put here is taken from memory.
+    const readDue = now - this.#listedAt >= this.#poll ||
+      this.#recent.missed || this.#readMore;
+    const entries = readDue
+      ? await this.#read(room, now)
+      : this.#recent.take(room);
+    // Items not put here wait past the room (after a restart, from other
+    // instances): read again next time, not after the interval.
+    this.#readMore = readDue &&
+      entries.slice(room).some((entry) => !this.#recent.has(entry.key));
     // Most items were never claimed: each is claimed with no read, with
     // its other claim, and the group commit writes them together.
     const fresh = this.#running ? entries.slice(0, room) : [];
+    this.#recent.forget(fresh);
     const others = fresh.map((entry) => this.#alsoClaim?.(entry.value));
     const claimed = await Promise.all(
       fresh.map((entry, index) =>
@@ -315,6 +308,7 @@ export class KvWorkList<T> {
         !this.#running || left <= 0 ||
         this.#inFlight.size >= this.#concurrency
       ) break;
+      this.#recent.forget([entry]);
       const attempts = await claimOne(
         this.#kv,
         entry,
@@ -332,27 +326,25 @@ export class KvWorkList<T> {
   /** The oldest items in the KV that are not under way here. */
   async #read(room: number, now: number): Promise<Deno.KvEntry<T>[]> {
     this.#listedAt = now;
-    this.#recent.clear();
     const entries: Deno.KvEntry<T>[] = [];
     // A job that ends during the read leaves its item in what the read
     // returns: the ids under way when it began are not to be claimed.
     const underWay = new Set(this.#inFlight.keys());
-    const list = this.#kv.list<T>({ prefix: this.#key("item") }, {
-      limit: room + underWay.size + LIST_SLACK,
-    });
-    for await (const entry of list) {
-      const id = this.#idOf(entry);
+    const limit = room + underWay.size + LIST_SLACK;
+    let seen = 0;
+    for await (
+      const entry of this.#kv.list<T>({ prefix: this.#key("item") }, { limit })
+    ) {
+      seen++;
+      const id = idOf(entry.key);
       if (!underWay.has(id) && !this.#inFlight.has(id)) entries.push(entry);
     }
+    if (seen < limit) this.#recent.caughtUp();
     return entries;
   }
 
   #claimKey(entry: Deno.KvEntry<T>): Deno.KvKey {
-    return this.#key("claim", this.#idOf(entry));
-  }
-
-  #idOf(entry: Deno.KvEntry<T>): string {
-    return String(entry.key[entry.key.length - 1]);
+    return this.#key("claim", idOf(entry.key));
   }
 
   #begin(
@@ -361,7 +353,7 @@ export class KvWorkList<T> {
     attempts: number,
     claimed?: string,
   ): void {
-    const id = this.#idOf(entry);
+    const id = idOf(entry.key);
     const place: JobPlace = {
       kv: this.#kv,
       key: (...parts) => this.#key(...parts),
