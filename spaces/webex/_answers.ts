@@ -110,12 +110,44 @@ export async function readJson<T>(
   }
 }
 
+/** How to cut the body of a response that `fetch` gave, by its request. */
+const bodyCutters = new WeakMap<Response, (reason: unknown) => void>();
+
+/**
+ * Notes how to cut `response`'s body: abort its request (which errors the
+ * body and closes the connection), so that it can be read with the fast
+ * `text()` and still be given up on.
+ */
+export function noteBodyCutter(
+  response: Response,
+  cut: (reason: unknown) => void,
+): void {
+  bodyCutters.set(response, cut);
+}
+
 /**
  * The body as text, as `response.text()` gives it, but given up on (and
  * cancelled) after `ms`: headers alone do not prove the body will come.
  */
 async function readText(response: Response, ms: number): Promise<string> {
   if (!response.body) return "";
+  const stalled = () =>
+    new DOMException(
+      `the body of ${SERVICE}'s answer stalled: not read within ${ms} ms`,
+      "TimeoutError",
+    );
+  const cut = bodyCutters.get(response);
+  if (cut) {
+    const reading = response.text();
+    // After a stall the read ends with the abort below: nobody waits for it.
+    reading.catch(() => {});
+    return await withDeadline(reading, ms, () => {
+      const error = stalled();
+      cut(error);
+      return error;
+    });
+  }
+  // A response that no request of ours made: read by hand, to cancel it.
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   const read = async () => {
@@ -130,11 +162,7 @@ async function readText(response: Response, ms: number): Promise<string> {
   // After a stall the read ends with the cancel below: nobody waits for it.
   reading.catch(() => {});
   try {
-    return await withDeadline(reading, ms, () =>
-      new DOMException(
-        `the body of ${SERVICE}'s answer stalled: not read within ${ms} ms`,
-        "TimeoutError",
-      ));
+    return await withDeadline(reading, ms, stalled);
   } catch (error) {
     // Closes the connection instead of leaving it to a server that stalls.
     await reader.cancel(error).catch(() => {});

@@ -6,7 +6,13 @@
  */
 
 import type { ApiError, NetworkError } from "../errors.ts";
-import { apiError, type CallInfo, networkError, SERVICE } from "./_answers.ts";
+import {
+  apiError,
+  type CallInfo,
+  networkError,
+  noteBodyCutter,
+  SERVICE,
+} from "./_answers.ts";
 import type { WebexRequestOptions } from "./client_options.ts";
 
 /** What one attempt gave: an OK response, or the error to throw or retry. */
@@ -47,7 +53,11 @@ export async function sendOnce(
       const reason = timeout.signal.aborted ? timeout.signal.reason : cause;
       return { error: networkError(request, reason) };
     }
-    if (response.ok) return { response };
+    if (response.ok) {
+      // The same abort cuts a body that stalls later (see `readJson`).
+      noteBodyCutter(response, (reason) => timeout.abort(reason));
+      return { response };
+    }
     return { error: await apiError(response, request) };
   } finally {
     clearTimeout(timer);
