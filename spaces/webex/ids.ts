@@ -40,6 +40,21 @@ export function webexId(
  * @returns Its cluster, type and uuid, or `undefined` when it is not a Webex id.
  */
 export function parseWebexId(id: string): WebexIdParts | undefined {
+  const known = decodedIds.get(id);
+  if (known !== undefined) return known ?? undefined;
+  const parts = decode(id);
+  // The same few ids (the bot's, a room's, a message's on each of its
+  // paths) are decoded again and again: the last ones are kept.
+  if (decodedIds.size >= DECODED_IDS) decodedIds.clear();
+  decodedIds.set(id, parts ?? null);
+  return parts;
+}
+
+/** Ids decoded lately, with what they gave (null: not a Webex id). */
+const decodedIds = new Map<string, Readonly<WebexIdParts> | null>();
+const DECODED_IDS = 1024;
+
+function decode(id: string): WebexIdParts | undefined {
   let decoded: string;
   try {
     decoded = atob(id.replaceAll("-", "+").replaceAll("_", "/"));
@@ -48,7 +63,7 @@ export function parseWebexId(id: string): WebexIdParts | undefined {
   }
   const match = /^ciscospark:\/\/([^/]+)\/([A-Z_]+)\/([^/]+)$/.exec(decoded);
   if (!match) return undefined;
-  return { cluster: match[1], type: match[2], uuid: match[3] };
+  return Object.freeze({ cluster: match[1], type: match[2], uuid: match[3] });
 }
 
 /**
