@@ -233,7 +233,13 @@ export class KvDedupeStore implements DedupeStore, CursorStore {
    * console.log(await store.claim("message:1")); // false
    * ```
    */
-  completingIn<R>(write: JoinableWrite, work: () => Promise<R>): Promise<R> {
+  completingIn<R>(
+    write: {
+      join(mutate: (write: Deno.AtomicOperation) => void): boolean;
+      claimed?: string;
+    },
+    work: () => Promise<R>,
+  ): Promise<R> {
     const scope: Scope = { write, claimedUnused: write.claimed };
     if (!write.claimed) return this.#joining.run(scope, work);
     return this.#joining.run(scope, async () => {
