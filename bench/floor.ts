@@ -27,7 +27,8 @@
  * table gives medians and each figure as a ratio to the floor.
  * `BENCH_BEFORE=<checkout>` adds the server of another checkout (the
  * code before a change) to each round, for a before/after table from one
- * run. `BENCH_BURST` changes the 5,000; `BENCH_KV=:memory:` runs the library
+ * run; `BENCH_BEFORE=<name>=<checkout>,<name>=<checkout>...` adds several,
+ * in that order (the steps of a series of changes). `BENCH_BURST` changes the 5,000; `BENCH_KV=:memory:` runs the library
  * with its KV in memory (`--kv :memory:`); `BENCH_PROFILE=<dir>` writes a
  * V8 CPU profile of the library's rounds there (`--cpu-prof`).
  *
@@ -42,7 +43,17 @@ const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") || 3);
 const BURST = Number(Deno.env.get("BENCH_BURST") || 5000);
 const KV = Deno.env.get("BENCH_KV");
 const PROFILE = Deno.env.get("BENCH_PROFILE");
-const BEFORE = Deno.env.get("BENCH_BEFORE");
+/** Other checkouts to run beside this one: name → folder. */
+const BEFORE = new Map(
+  (Deno.env.get("BENCH_BEFORE") ?? "").split(",").filter(Boolean).map(
+    (item) => {
+      const at = item.indexOf("=");
+      return at === -1
+        ? ["before", item]
+        : [item.slice(0, at), item.slice(at + 1)];
+    },
+  ),
+);
 const WARM_UP = 500;
 const PACED = 500;
 const PACE_MS = 10;
@@ -56,8 +67,8 @@ interface FakeInfo {
   control: string;
 }
 
-/** `before`: the server of another checkout (`BENCH_BEFORE`), for a before/after table. */
-type Kind = "floor" | "library" | "before";
+/** `floor`, `library` (this checkout), or the name of another checkout (`BENCH_BEFORE`). */
+type Kind = string;
 
 interface Figures {
   readyMs: number;
@@ -82,8 +93,8 @@ class Bot {
   constructor(kind: Kind, fake: FakeInfo, port: number, dir: string) {
     this.#dir = dir;
     const here = (file: string) => new URL(file, import.meta.url).pathname;
-    const server = kind === "before"
-      ? `${BEFORE!.replace(/\/+$/, "")}/server.ts`
+    const server = BEFORE.has(kind)
+      ? `${BEFORE.get(kind)!.replace(/\/+$/, "")}/server.ts`
       : here("../server.ts");
     const args = kind === "floor" ? ["run", "-A", here("./_floor_bare.ts")] : [
       "run",
@@ -309,10 +320,10 @@ async function runAll(): Promise<void> {
     "-A",
     new URL("./_fake_webex_control.ts", import.meta.url).pathname,
   ], { env: { FAKE_DELIVERY_CONCURRENCY: String(CONCURRENCY) } });
-  const runs: Record<Kind, Figures[]> = { floor: [], library: [], before: [] };
-  const kinds: Kind[] = BEFORE
-    ? ["floor", "before", "library"]
-    : ["floor", "library"];
+  const kinds: Kind[] = ["floor", ...BEFORE.keys(), "library"];
+  const runs: Record<Kind, Figures[]> = Object.fromEntries(
+    kinds.map((kind) => [kind, []]),
+  );
   try {
     const fake = await fakeProcess.next<FakeInfo>();
     for (let round = 0; round < ROUNDS; round++) {
@@ -329,7 +340,9 @@ async function runAll(): Promise<void> {
     ) as unknown as Figures;
   const floor = medians("floor");
   const library = medians("library");
-  const before = BEFORE ? medians("before") : undefined;
+  const others = [...BEFORE.keys()].map((name) =>
+    [name, medians(name)] as const
+  );
   const ratio = (figures: Figures, key: keyof Figures) =>
     `${(figures[key] / floor[key]).toFixed(2)}×`;
   console.log(
@@ -339,23 +352,26 @@ async function runAll(): Promise<void> {
     [
       "metric",
       "floor",
-      ...(before ? ["before", "before / floor"] : []),
+      ...others.flatMap(([name]) => [name, `${name} / floor`]),
       "library",
       "library / floor",
     ],
     ...ROWS.map(([key, label, digits]) => [
       label,
       floor[key].toFixed(digits),
-      ...(before ? [before[key].toFixed(digits), ratio(before, key)] : []),
+      ...others.flatMap((
+        [, figures],
+      ) => [figures[key].toFixed(digits), ratio(figures, key)]),
       library[key].toFixed(digits),
       ratio(library, key),
     ]),
     [
       "CPU per event over the floor (ms)",
       "",
-      ...(before
-        ? [(before.cpuMsPerEvent - floor.cpuMsPerEvent).toFixed(3), ""]
-        : []),
+      ...others.flatMap(([, figures]) => [
+        (figures.cpuMsPerEvent - floor.cpuMsPerEvent).toFixed(3),
+        "",
+      ]),
       (library.cpuMsPerEvent - floor.cpuMsPerEvent).toFixed(3),
       "",
     ],
@@ -366,7 +382,7 @@ async function runAll(): Promise<void> {
     rounds: ROUNDS,
     floor,
     library,
-    before,
+    others: Object.fromEntries(others),
     ratios: Object.fromEntries(
       ROWS.map(([key]) => [key, round(library[key] / floor[key], 3)]),
     ),
