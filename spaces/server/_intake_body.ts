@@ -67,6 +67,64 @@ export class ReadingBudget {
 }
 
 /**
+ * The deadlines of the bodies being read, kept without a timer per
+ * request: reads enter a set in the order they start, and all have the
+ * same timeout, so the first is always the one due first. One timer,
+ * armed for that first deadline, runs only while some read is under way
+ * (a read that ends early leaves it armed: it fires, finds the next
+ * deadline, and re-arms or stops). It is unref'd: a read under way is
+ * always on a connection that keeps the process alive anyway.
+ */
+export class BodyDeadlines {
+  #reads = new Set<PendingRead>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly timeout: number,
+    readonly now: () => number = Date.now,
+  ) {}
+
+  /** Reads under way. */
+  get size(): number {
+    return this.#reads.size;
+  }
+
+  /** Starts the clock of a read: `expire` is called if it is still under way at the deadline. */
+  start(expire: () => void): PendingRead {
+    const read = { due: this.now() + this.timeout, expire };
+    this.#reads.add(read);
+    if (this.#timer === undefined) this.#arm(this.timeout);
+    return read;
+  }
+
+  /** Ends the clock of a read that finished (or failed) in time. */
+  end(read: PendingRead): void {
+    this.#reads.delete(read);
+  }
+
+  #arm(delay: number): void {
+    const timer = this.#timer = setTimeout(() => this.#sweep(), delay);
+    Deno.unrefTimer(timer);
+  }
+
+  #sweep(): void {
+    this.#timer = undefined;
+    const now = this.now();
+    for (const read of this.#reads) {
+      if (read.due > now) return this.#arm(read.due - now);
+      this.#reads.delete(read);
+      read.expire();
+    }
+  }
+}
+
+/** A read under way, as `BodyDeadlines` keeps it. */
+export interface PendingRead {
+  readonly due: number;
+  readonly expire: () => void;
+}
+
+/**
  * Reads a request's body under the limits: the bytes, or why not. A body
  * whose Content-Length passes the limit is refused without reading; any
  * other is counted as it comes, against the limit and the budget, and
@@ -76,28 +134,25 @@ export async function readBody(
   request: Request,
   limits: IntakeLimits,
   budget: ReadingBudget,
+  deadlines: BodyDeadlines,
 ): Promise<Uint8Array<ArrayBuffer> | Refusal> {
-  const declared = declaredLength(request);
+  const { headers } = request;
+  const length = headers.get("content-length");
+  // Content-Length alone says the size (no Transfer-Encoding).
+  const declared = length === null || headers.has("transfer-encoding")
+    ? undefined
+    : Number(length);
   if (declared !== undefined && declared > limits.bodyLimit) {
     return "too large";
   }
-  if (!request.body || declared === 0) return new Uint8Array(0);
+  const body = request.body;
+  if (!body || declared === 0) return new Uint8Array(0);
   try {
-    return await readStream(request.body, limits, budget);
+    return await readStream(body, limits, budget, deadlines);
   } catch {
     // The client went away before its body was in.
     return "unreadable";
   }
-}
-
-/** Content-Length, when it alone says the size (no Transfer-Encoding). */
-function declaredLength(request: Request): number | undefined {
-  const length = request.headers.get("content-length");
-  if (length === null || request.headers.has("transfer-encoding")) {
-    return undefined;
-  }
-  const value = Number(length);
-  return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
 
 /**
@@ -107,19 +162,25 @@ function declaredLength(request: Request): number | undefined {
  * length up front: 256 stalled clients then locked every delivery out).
  * Cancelled at the deadline, which ends the pending read and drops what
  * Deno holds of the body; Deno then drains the rest of the connection.
+ * The reader's lock is never released: nothing reads the body after this,
+ * and releasing it costs an error object (the closed promise is rejected).
  */
 async function readStream(
   body: ReadableStream<Uint8Array>,
   limits: IntakeLimits,
   budget: ReadingBudget,
+  deadlines: BodyDeadlines,
 ): Promise<Uint8Array<ArrayBuffer> | Refusal> {
   const reader = body.getReader();
   let late = false;
-  const timer = setTimeout(() => {
+  const pending = deadlines.start(() => {
     late = true;
     reader.cancel().catch(() => {});
-  }, limits.bodyTimeout);
-  const chunks: Uint8Array[] = [];
+  });
+  // A body that comes in one chunk (a delivery almost always) is that
+  // chunk: no list, no copy.
+  let first: Uint8Array | undefined;
+  let chunks: Uint8Array[] | undefined;
   let size = 0;
   try {
     for (;;) {
@@ -135,14 +196,20 @@ async function readStream(
         return "busy";
       }
       size += value.length;
-      chunks.push(value);
+      if (first === undefined) first = value;
+      else (chunks ??= [first]).push(value);
     }
   } finally {
-    clearTimeout(timer);
-    reader.releaseLock();
+    deadlines.end(pending);
     budget.give(size);
   }
-  return join(chunks, size);
+  if (chunks) return join(chunks, size);
+  if (first === undefined) return new Uint8Array(0);
+  // A chunk read from the socket is a view on a larger buffer: copied then,
+  // so that a delivery waiting in a queue holds its bytes only.
+  return (first.byteLength * 2 < first.buffer.byteLength
+    ? first.slice()
+    : first) as Uint8Array<ArrayBuffer>;
 }
 
 function join(chunks: Uint8Array[], size: number): Uint8Array<ArrayBuffer> {
