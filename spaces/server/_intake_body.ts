@@ -68,7 +68,7 @@ export class ReadingBudget {
 
 /**
  * The deadlines of the bodies being read, kept without a timer per
- * request: reads enter a set in the order they start, and all have the
+ * request: reads are linked in the order they start, and all have the
  * same timeout, so the first is always the one due first. One timer,
  * armed for that first deadline, runs only while some read is under way
  * (a read that ends early leaves it armed: it fires, finds the next
@@ -76,7 +76,11 @@ export class ReadingBudget {
  * always on a connection that keeps the process alive anyway.
  */
 export class BodyDeadlines {
-  #reads = new Set<PendingRead>();
+  // A doubly linked list: adding and removing a read is a few stores, with
+  // no hashing as a Set of objects would do.
+  #first: PendingRead | undefined;
+  #last: PendingRead | undefined;
+  #size = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -86,20 +90,36 @@ export class BodyDeadlines {
 
   /** Reads under way. */
   get size(): number {
-    return this.#reads.size;
+    return this.#size;
   }
 
   /** Starts the clock of a read: `expire` is called if it is still under way at the deadline. */
   start(expire: () => void): PendingRead {
-    const read = { due: this.now() + this.timeout, expire };
-    this.#reads.add(read);
+    const read: PendingRead = {
+      due: this.now() + this.timeout,
+      expire,
+      previous: this.#last,
+      next: undefined,
+      done: false,
+    };
+    if (this.#last) this.#last.next = read;
+    else this.#first = read;
+    this.#last = read;
+    this.#size++;
     if (this.#timer === undefined) this.#arm(this.timeout);
     return read;
   }
 
-  /** Ends the clock of a read that finished (or failed) in time. */
+  /** Ends the clock of a read (in time, failed, or expired). */
   end(read: PendingRead): void {
-    this.#reads.delete(read);
+    if (read.done) return;
+    read.done = true;
+    if (read.previous) read.previous.next = read.next;
+    else this.#first = read.next;
+    if (read.next) read.next.previous = read.previous;
+    else this.#last = read.previous;
+    read.previous = read.next = undefined;
+    this.#size--;
   }
 
   #arm(delay: number): void {
@@ -110,18 +130,21 @@ export class BodyDeadlines {
   #sweep(): void {
     this.#timer = undefined;
     const now = this.now();
-    for (const read of this.#reads) {
+    for (let read = this.#first; read; read = this.#first) {
       if (read.due > now) return this.#arm(read.due - now);
-      this.#reads.delete(read);
+      this.end(read);
       read.expire();
     }
   }
 }
 
-/** A read under way, as `BodyDeadlines` keeps it. */
+/** A read under way, as `BodyDeadlines` links it. */
 export interface PendingRead {
   readonly due: number;
   readonly expire: () => void;
+  previous: PendingRead | undefined;
+  next: PendingRead | undefined;
+  done: boolean;
 }
 
 /**
@@ -138,8 +161,9 @@ export async function readBody(
 ): Promise<Uint8Array<ArrayBuffer> | Refusal> {
   const { headers } = request;
   const length = headers.get("content-length");
-  // Content-Length alone says the size (no Transfer-Encoding).
-  const declared = length === null || headers.has("transfer-encoding")
+  // Content-Length alone says the size (no Transfer-Encoding). `get`, not
+  // `has`: Deno answers `get` of one header without building them all.
+  const declared = length === null || headers.get("transfer-encoding") !== null
     ? undefined
     : Number(length);
   if (declared !== undefined && declared > limits.bodyLimit) {

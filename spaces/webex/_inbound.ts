@@ -310,21 +310,28 @@ function isOwnMessage(deps: InboundDeps, delivery: WebexDelivery): boolean {
     return false;
   }
   if (personId === botId) return true;
-  // As sameWebexId, with the bot's id decoded once, not per delivery.
-  let bot = decodedBotIds.get(deps);
+  // As sameWebexId, with the bot's id decoded once, and the answer kept for
+  // the senders seen lately (a few people talk to a bot, again and again).
+  let bot = botIdentities.get(deps);
   if (bot?.id !== botId) {
-    bot = { id: botId, parts: parseWebexId(botId) };
-    decodedBotIds.set(deps, bot);
+    bot = { id: botId, parts: parseWebexId(botId), senders: new Map() };
+    botIdentities.set(deps, bot);
   }
+  const known = bot.senders.get(personId);
+  if (known !== undefined) return known;
   const person = parseWebexId(personId);
-  return bot.parts !== undefined && person !== undefined &&
+  const own = bot.parts !== undefined && person !== undefined &&
     person.uuid === bot.parts.uuid && person.type === bot.parts.type;
+  if (bot.senders.size >= 256) bot.senders.clear();
+  bot.senders.set(personId, own);
+  return own;
 }
 
-const decodedBotIds = new WeakMap<
-  InboundDeps,
-  { id: string; parts: WebexIdParts | undefined }
->();
+const botIdentities = new WeakMap<InboundDeps, {
+  id: string;
+  parts: WebexIdParts | undefined;
+  senders: Map<string, boolean>;
+}>();
 
 async function processMembership(
   deps: InboundDeps,

@@ -44,7 +44,13 @@ function hasherFor(secret: string): Hasher | Promise<Hasher> {
 }
 
 async function hmacHex(body: Uint8Array, secret: string): Promise<string> {
-  const hasher = await hasherFor(secret);
+  // Awaited only while it loads: a delivery then costs no extra turn.
+  const found = hasherFor(secret);
+  const hasher = found instanceof Promise ? await found : found;
+  return digestHex(hasher, body);
+}
+
+function digestHex(hasher: Hasher, body: Uint8Array): string {
   // No await from init to digest: the instance is this delivery's alone.
   hasher.init();
   hasher.update(body);
@@ -105,7 +111,9 @@ export async function verifySignature(
 ): Promise<boolean> {
   const text = signature?.trim() ?? "";
   if (!isSha1Hex(text)) return false;
-  return sameHex(await hmacHex(body, secret), text.toLowerCase());
+  const hasher = ready.get(secret);
+  const mac = hasher ? digestHex(hasher, body) : await hmacHex(body, secret);
+  return sameHex(mac, text.toLowerCase());
 }
 
 /**
@@ -158,6 +166,8 @@ export async function assertSignature(
 }
 
 // SHA-1 gives 20 bytes, 40 hex digits; anything else cannot match.
+const SHA1_HEX = /^[0-9a-fA-F]{40}$/;
+
 function isSha1Hex(text: string): boolean {
-  return /^[0-9a-fA-F]{40}$/.test(text);
+  return SHA1_HEX.test(text);
 }
