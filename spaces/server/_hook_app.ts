@@ -110,8 +110,11 @@ export function buildIntake(
  * intake, 405 for other methods there, `GET /health`, a JSON 404, and
  * errors answered 500 without internals (and logged).
  */
-export function buildHookApp(space: Space, config: HookConfig): Hono {
-  const receive = buildIntake(space, config);
+export function buildHookApp(
+  space: Space,
+  config: HookConfig,
+  receive: ReturnType<typeof buildIntake> = buildIntake(space, config),
+): Hono {
   const app = new Hono();
   app.post(config.path, async (c) => {
     if (!c.req.raw.bodyUsed) return await receive(c.req.raw);
@@ -131,15 +134,62 @@ export function buildHookApp(space: Space, config: HookConfig): Hono {
   );
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.notFound((c) => c.json({ error: "Not found" }, 404));
-  app.onError((error, c) => {
-    space.logger.error(
-      `The webhook server failed on ${c.req.method} ${c.req.path}: ${
-        messageOf(error)
-      }`,
-    );
-    return c.json({ error: "Internal error" }, 500);
-  });
+  app.onError((error, c) => failed(space, c.req.method, c.req.path, error));
   return app;
+}
+
+/**
+ * The handler of the hook route served on its own (`createHookHandler`):
+ * the app of {@linkcode buildHookApp}, except that a `POST` on exactly the
+ * hook path goes to the intake without Hono's routing, which then costs
+ * more than the rest of a delivery's way through the intake. Both share
+ * one intake: one reading budget, one count of refusals.
+ */
+export function buildHookHandler(
+  space: Space,
+  config: HookConfig,
+): (request: Request) => Promise<Response> {
+  const receive = buildIntake(space, config);
+  const app = buildHookApp(space, config, receive);
+  return async (request) => {
+    // Anything else (an encoded path, a query, a used body) as Hono routes it.
+    if (
+      request.method !== "POST" || pathOf(request.url) !== config.path ||
+      request.bodyUsed
+    ) {
+      return await app.fetch(request);
+    }
+    try {
+      return await receive(request);
+    } catch (error) {
+      return failed(space, request.method, config.path, error);
+    }
+  };
+}
+
+/** The 500 answer to an error, logged without being shown. */
+function failed(
+  space: Space,
+  method: string,
+  path: string,
+  error: unknown,
+): Response {
+  space.logger.error(
+    `The webhook server failed on ${method} ${path}: ${messageOf(error)}`,
+  );
+  return new Response('{"error":"Internal error"}', {
+    status: 500,
+    headers: JSON_HEADERS,
+  });
+}
+
+/**
+ * The path of a URL without building a URL object; with a query, or
+ * anything percent-encoded, the whole rest (which then matches no path).
+ */
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  return start < 0 ? "" : url.slice(start);
 }
 
 /**
