@@ -141,8 +141,9 @@ export function buildHookApp(
 /**
  * The handler of the hook route served on its own (`createHookHandler`):
  * the app of {@linkcode buildHookApp}, except that a `POST` on exactly the
- * hook path goes to the intake without Hono's routing, which then costs
- * more than the rest of a delivery's way through the intake. Both share
+ * hook path goes to the intake without Hono's routing, which costs a
+ * tenth of a signed delivery's way through the server once the rest is
+ * lean (the "through Hono" line of bench/webhook_intake.ts). Both share
  * one intake: one reading budget, one count of refusals.
  */
 export function buildHookHandler(

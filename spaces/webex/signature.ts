@@ -44,10 +44,7 @@ function hasherFor(secret: string): Hasher | Promise<Hasher> {
 }
 
 async function hmacHex(body: Uint8Array, secret: string): Promise<string> {
-  // Awaited only while it loads: a delivery then costs no extra turn.
-  const found = hasherFor(secret);
-  const hasher = found instanceof Promise ? await found : found;
-  return digestHex(hasher, body);
+  return digestHex(await hasherFor(secret), body);
 }
 
 function digestHex(hasher: Hasher, body: Uint8Array): string {
@@ -111,6 +108,7 @@ export async function verifySignature(
 ): Promise<boolean> {
   const text = signature?.trim() ?? "";
   if (!isSha1Hex(text)) return false;
+  // Once the hasher is loaded, no await: a delivery costs no extra turn.
   const hasher = ready.get(secret);
   const mac = hasher ? digestHex(hasher, body) : await hmacHex(body, secret);
   return sameHex(mac, text.toLowerCase());
