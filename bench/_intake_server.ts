@@ -15,9 +15,11 @@ import {
   type WebexDelivery,
   WebexSpace,
 } from "../mod.ts";
-import { createHookHandler, type HookHandlerOptions } from "../server.ts";
-import { buildHookApp, buildIntake } from "../spaces/server/_hook_app.ts";
-import { hookConfig } from "../spaces/server/hook_handler.ts";
+import {
+  createHookApp,
+  createHookHandler,
+  type HookHandlerOptions,
+} from "../server.ts";
 import { stdinClosed } from "./_report.ts";
 
 /** The webhook secret of the signed kinds. */
@@ -28,7 +30,7 @@ export type Kind =
   | "bare"
   | "bare-unread"
   | "hook"
-  | "bypass"
+  | "hono"
   | "hook-unsigned"
   | "inline";
 
@@ -53,29 +55,6 @@ function countingLogger(): Logger & { problems: number } {
     if (logger.problems++ < 5) console.error(`server: ${line}`);
   };
   return logger;
-}
-
-/**
- * The same intake and app as `createHookHandler`, but deliveries reach the
- * intake without going through Hono's router: what the hook route did
- * before it went through Hono, to measure what the router costs.
- */
-function bypass(space: WebexSpace): (request: Request) => Promise<Response> {
-  const config = hookConfig(space, {});
-  const receive = buildIntake(space, config);
-  const app = buildHookApp(space, config);
-  return async (request) =>
-    request.method === "POST" && pathOf(request.url) === config.path
-      ? await receive(request)
-      : await app.fetch(request);
-}
-
-/** The path of a URL, without building a URL object (as the bypass did). */
-function pathOf(url: string): string {
-  const start = url.indexOf("/", url.indexOf("//") + 2);
-  if (start < 0) return "/";
-  const end = url.indexOf("?", start);
-  return end < 0 ? url.slice(start) : url.slice(start, end);
 }
 
 async function serve(kind: Kind, config: ServeConfig): Promise<void> {
@@ -127,8 +106,8 @@ async function serve(kind: Kind, config: ServeConfig): Promise<void> {
     if (config.fake) await space.connect();
     // Without a fake, say who the bot is, so no request asks Webex.
     else space.context.set("bot.id", config.botId);
-    handler = kind === "bypass"
-      ? bypass(space)
+    handler = kind === "hono"
+      ? createHookApp(space, config.hook).fetch
       : createHookHandler(space, config.hook);
   }
   const server = Deno.serve(

@@ -67,6 +67,87 @@ export class ReadingBudget {
 }
 
 /**
+ * The deadlines of the bodies being read, kept without a timer per
+ * request: reads are linked in the order they start, and all have the
+ * same timeout, so the first is always the one due first. One timer,
+ * armed for that first deadline, runs only while some read is under way
+ * (a read that ends early leaves it armed: it fires, finds the next
+ * deadline, and re-arms or stops). It is unref'd: a read under way is
+ * always on a connection that keeps the process alive anyway.
+ */
+export class BodyDeadlines {
+  // A doubly linked list: adding and removing a read is a few stores, with
+  // no hashing as a Set of objects would do.
+  #first: PendingRead | undefined;
+  #last: PendingRead | undefined;
+  #size = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly timeout: number,
+    readonly now: () => number = Date.now,
+  ) {}
+
+  /** Reads under way. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Starts the clock of a read: `expire` is called if it is still under way at the deadline. */
+  start(expire: () => void): PendingRead {
+    const read: PendingRead = {
+      due: this.now() + this.timeout,
+      expire,
+      previous: this.#last,
+      next: undefined,
+      done: false,
+    };
+    if (this.#last) this.#last.next = read;
+    else this.#first = read;
+    this.#last = read;
+    this.#size++;
+    if (this.#timer === undefined) this.#arm(this.timeout);
+    return read;
+  }
+
+  /** Ends the clock of a read (in time, failed, or expired). */
+  end(read: PendingRead): void {
+    if (read.done) return;
+    read.done = true;
+    if (read.previous) read.previous.next = read.next;
+    else this.#first = read.next;
+    if (read.next) read.next.previous = read.previous;
+    else this.#last = read.previous;
+    read.previous = read.next = undefined;
+    this.#size--;
+  }
+
+  #arm(delay: number): void {
+    const timer = this.#timer = setTimeout(() => this.#sweep(), delay);
+    Deno.unrefTimer(timer);
+  }
+
+  #sweep(): void {
+    this.#timer = undefined;
+    const now = this.now();
+    for (let read = this.#first; read; read = this.#first) {
+      if (read.due > now) return this.#arm(read.due - now);
+      this.end(read);
+      read.expire();
+    }
+  }
+}
+
+/** A read under way, as `BodyDeadlines` links it. */
+export interface PendingRead {
+  readonly due: number;
+  readonly expire: () => void;
+  previous: PendingRead | undefined;
+  next: PendingRead | undefined;
+  done: boolean;
+}
+
+/**
  * Reads a request's body under the limits: the bytes, or why not. A body
  * whose Content-Length passes the limit is refused without reading; any
  * other is counted as it comes, against the limit and the budget, and
@@ -76,28 +157,26 @@ export async function readBody(
   request: Request,
   limits: IntakeLimits,
   budget: ReadingBudget,
+  deadlines: BodyDeadlines,
 ): Promise<Uint8Array<ArrayBuffer> | Refusal> {
-  const declared = declaredLength(request);
+  const { headers } = request;
+  const length = headers.get("content-length");
+  // Content-Length alone says the size (no Transfer-Encoding). `get`, not
+  // `has`: Deno answers `get` of one header without building them all.
+  const declared = length === null || headers.get("transfer-encoding") !== null
+    ? undefined
+    : Number(length);
   if (declared !== undefined && declared > limits.bodyLimit) {
     return "too large";
   }
-  if (!request.body || declared === 0) return new Uint8Array(0);
+  const body = request.body;
+  if (!body || declared === 0) return new Uint8Array(0);
   try {
-    return await readStream(request.body, limits, budget);
+    return await readStream(body, limits, budget, deadlines);
   } catch {
     // The client went away before its body was in.
     return "unreadable";
   }
-}
-
-/** Content-Length, when it alone says the size (no Transfer-Encoding). */
-function declaredLength(request: Request): number | undefined {
-  const length = request.headers.get("content-length");
-  if (length === null || request.headers.has("transfer-encoding")) {
-    return undefined;
-  }
-  const value = Number(length);
-  return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
 
 /**
@@ -107,19 +186,25 @@ function declaredLength(request: Request): number | undefined {
  * length up front: 256 stalled clients then locked every delivery out).
  * Cancelled at the deadline, which ends the pending read and drops what
  * Deno holds of the body; Deno then drains the rest of the connection.
+ * The reader's lock is never released: nothing reads the body after this,
+ * and releasing it costs an error object (the closed promise is rejected).
  */
 async function readStream(
   body: ReadableStream<Uint8Array>,
   limits: IntakeLimits,
   budget: ReadingBudget,
+  deadlines: BodyDeadlines,
 ): Promise<Uint8Array<ArrayBuffer> | Refusal> {
   const reader = body.getReader();
   let late = false;
-  const timer = setTimeout(() => {
+  const pending = deadlines.start(() => {
     late = true;
     reader.cancel().catch(() => {});
-  }, limits.bodyTimeout);
-  const chunks: Uint8Array[] = [];
+  });
+  // A body that comes in one chunk (a delivery almost always) is that
+  // chunk: no list, no copy.
+  let first: Uint8Array | undefined;
+  let chunks: Uint8Array[] | undefined;
   let size = 0;
   try {
     for (;;) {
@@ -135,14 +220,20 @@ async function readStream(
         return "busy";
       }
       size += value.length;
-      chunks.push(value);
+      if (first === undefined) first = value;
+      else (chunks ??= [first]).push(value);
     }
   } finally {
-    clearTimeout(timer);
-    reader.releaseLock();
+    deadlines.end(pending);
     budget.give(size);
   }
-  return join(chunks, size);
+  if (chunks) return join(chunks, size);
+  if (first === undefined) return new Uint8Array(0);
+  // A chunk read from the socket is a view on a larger buffer: copied then,
+  // so that a delivery waiting in a queue holds its bytes only.
+  return (first.byteLength * 2 < first.buffer.byteLength
+    ? first.slice()
+    : first) as Uint8Array<ArrayBuffer>;
 }
 
 function join(chunks: Uint8Array[], size: number): Uint8Array<ArrayBuffer> {

@@ -19,7 +19,8 @@ export type HookApp = Hono;
 /**
  * Builds the hook route as a Hono app: `POST` on the hook path (the
  * delivery's body read under the limits of {@linkcode HookHandlerOptions},
- * then `space.webhook(request)`), `GET /health`, a JSON 404 and errors
+ * then handled as `space.webhook(request)` handles it), `GET /health`, a
+ * JSON 404 and errors
  * answered 500 without internals. Mount it under a prefix of your own with
  * `app.route("/bot", createHookApp(space))`: Webex then POSTs to
  * `/bot/hook`. Under a mount, paths the app does not know get your app's

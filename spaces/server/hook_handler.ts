@@ -7,7 +7,7 @@
 
 import type { Space } from "../base.ts";
 import { ConfigurationError } from "../errors.ts";
-import { buildHookApp, type HookConfig } from "./_hook_app.ts";
+import { buildHookHandler, type HookConfig } from "./_hook_app.ts";
 
 /**
  * Options of {@linkcode createHookHandler} and `createHookApp`. The limits
@@ -51,8 +51,11 @@ export interface HookHandlerOptions {
 /**
  * Builds the HTTP handler of the webhook server for a space: `POST` on the
  * hook path calls `space.webhook(request)` once the body is in under the
- * limits, `GET /health` answers `{"status":"ok"}`, and errors never leak
- * internals. It is the `fetch` of the Hono app of `createHookApp`.
+ * limits (a `WebexSpace` that keeps its own `webhook` gets the bytes read
+ * and the signature without a second request: the same checks and
+ * answers), `GET /health` answers `{"status":"ok"}`, and errors never leak
+ * internals. It answers as the `fetch` of the Hono app of `createHookApp`
+ * does, and sends a delivery to the hook path straight to the intake.
  *
  * `Deno.serve` itself bounds neither the number of connections nor how
  * long a client may take to send its headers or to read the answer: put
@@ -82,8 +85,7 @@ export function createHookHandler(
   space: Space,
   options: HookHandlerOptions = {},
 ): (request: Request) => Promise<Response> {
-  const app = buildHookApp(space, hookConfig(space, options));
-  return async (request) => await app.fetch(request);
+  return buildHookHandler(space, hookConfig(space, options));
 }
 
 /** The options resolved against the space's settings. */

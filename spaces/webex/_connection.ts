@@ -25,13 +25,27 @@ import {
   checkedBeforeConnect,
   type InboundDeps,
   processDelivery,
+  receiveBody,
   receiveDelivery,
+  signedBeforeConnect,
 } from "./_inbound.ts";
 import { attachmentNamer } from "./_pipeline.ts";
 import { Poller } from "./_polling.ts";
 import { reportPullActivity } from "../_run_loop.ts";
 import { AUDIT_HOOKS, BOT_HOOKS, WebhookRegistry } from "./_webhooks.ts";
 import type { RegisterOptions, WebexSpaceOptions } from "./space_options.ts";
+
+/** The connection of each space, for the hook route's intake. */
+const connections = new WeakMap<object, WebexConnection>();
+
+/**
+ * The connection of a `WebexSpace`: the hook route's intake hands it the
+ * bodies it read (see `WebexConnection.receiveBody`); undefined for any
+ * other space.
+ */
+export function connectionOf(space: object): WebexConnection | undefined {
+  return connections.get(space);
+}
 
 /** The members of the space that a connection uses. */
 export interface ConnectionHost {
@@ -60,6 +74,7 @@ export class WebexConnection {
   #registered?: { hookUrl: string; options: RegisterOptions };
 
   constructor(host: ConnectionHost, options: WebexSpaceOptions) {
+    connections.set(host, this);
     this.#host = host;
     this.#options = this.options = options;
     this.#dedupe = options.dedupe ?? new MemoryDedupeStore();
@@ -122,6 +137,27 @@ export class WebexConnection {
       input = checked;
     }
     return await receiveDelivery(await this.inbound(), input);
+  }
+
+  /**
+   * Processes one webhook delivery whose body the hook route read already,
+   * as `receive` does a POST request with that body and that
+   * `X-Spark-Signature`: no second request, no second read.
+   */
+  async receiveBody(
+    body: Uint8Array,
+    signature: string | null,
+  ): Promise<Response> {
+    if (!this.#host.context.get("bot.id")) {
+      this.#host.check();
+      const refused = await signedBeforeConnect(
+        body,
+        signature,
+        this.#host.context.get<string>("space.webhook_secret"),
+      );
+      if (refused) return refused;
+    }
+    return await receiveBody(await this.inbound(), body, signature);
   }
 
   /** The inbound dependencies, connecting first when the bot is unknown. */

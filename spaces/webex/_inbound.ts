@@ -7,7 +7,7 @@ import type {
   WebexWebhookEnvelope,
 } from "./api/types.ts";
 import type { WebexDelivery } from "./delivery.ts";
-import { sameWebexId, uuidOf } from "./ids.ts";
+import { parseWebexId, uuidOf, type WebexIdParts } from "./ids.ts";
 import { membershipEvent } from "./normalise.ts";
 import {
   actionKey,
@@ -42,11 +42,31 @@ export interface InboundDeps extends PipelineDeps {
 }
 
 // A plain string body with a fixed header is cheaper than Response.json on
-// the hot path of the hook route.
+// the hot path of the hook route, and the answers that never change are
+// strings made once.
 const JSON_HEADERS = { "content-type": "application/json" };
 const decoder = new TextDecoder();
-const answer = (status: number, body: Record<string, string>): Response =>
-  new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
+const answer = (status: number, body: string): Response =>
+  new Response(body, { status, headers: JSON_HEADERS });
+const json = (body: Record<string, string>): string => JSON.stringify(body);
+const UNREADABLE = json({ error: "Could not read the request body" });
+const BAD_SIGNATURE = json({ error: "Invalid or missing X-Spark-Signature" });
+const NO_SECRET = json({ error: "The server has no webhook secret" });
+const NOT_POST = json({ error: "Webhook deliveries are POST requests" });
+const NOT_JSON = json({ error: "The body is not JSON" });
+const IGNORED = json({ status: "ignored" });
+const OWN_MESSAGE = json({ status: "ignored", reason: "own message" });
+const REPLAY = json({ status: "ignored", reason: "replay" });
+const ACCEPTED = json({ status: "accepted" });
+const QUEUE_BUSY = json({ error: "Busy: deliver it again later" });
+const NOT_NOW = json({
+  error: "Could not process the event now; deliver it again later",
+});
+const OUTCOMES: Record<Outcome, string> = {
+  queued: json({ status: "queued" }),
+  ignored: json({ status: "ignored" }),
+  duplicate: json({ status: "duplicate" }),
+};
 
 /**
  * Checks a request's signature before anything else is done for it: the
@@ -62,17 +82,31 @@ export async function checkedBeforeConnect(
   try {
     body = new Uint8Array(await request.arrayBuffer());
   } catch {
-    return answer(400, { error: "Could not read the request body" });
+    return answer(400, UNREADABLE);
   }
   const signature = request.headers.get("x-spark-signature");
-  if (!await verifySignature(body, signature, secret)) {
-    return answer(401, { error: "Invalid or missing X-Spark-Signature" });
-  }
+  const refused = await signedBeforeConnect(body, signature, secret);
+  if (refused) return refused;
   return new Request(request.url, {
     method: request.method,
     headers: request.headers,
     body,
   });
+}
+
+/**
+ * The check of {@linkcode checkedBeforeConnect} on a body already read:
+ * a 401 answer when it is not signed with the secret, else undefined.
+ */
+export async function signedBeforeConnect(
+  body: Uint8Array,
+  signature: string | null,
+  secret: string | undefined,
+): Promise<Response | undefined> {
+  if (!secret || await verifySignature(body, signature, secret)) {
+    return undefined;
+  }
+  return answer(401, BAD_SIGNATURE);
 }
 
 /**
@@ -85,60 +119,77 @@ export async function receiveDelivery(
   deps: InboundDeps,
   input: Request | Record<string, unknown>,
 ): Promise<Response> {
-  let item: unknown = input;
   if (deps.requireSignature && !deps.secret) {
     await (input instanceof Request ? input.body?.cancel() : undefined);
-    limitedLog(
-      deps,
-      "error",
-      "unsigned",
-      () =>
-        "Refused webhook deliveries: no webhook secret is set, and unsigned deliveries are never taken",
+    return refuseUnsigned(deps);
+  }
+  if (!(input instanceof Request)) return await accept(deps, input);
+  if (input.method !== "POST") return answer(405, NOT_POST);
+  let body: Uint8Array;
+  try {
+    body = new Uint8Array(await input.arrayBuffer());
+  } catch {
+    return answer(400, UNREADABLE);
+  }
+  return await receiveBody(
+    deps,
+    body,
+    input.headers.get("x-spark-signature"),
+  );
+}
+
+/**
+ * Receives one delivery whose body was read already (the hook route's
+ * intake reads it under its limits), as {@linkcode receiveDelivery} does a
+ * POST request with that body and that `X-Spark-Signature`.
+ */
+export async function receiveBody(
+  deps: InboundDeps,
+  body: Uint8Array,
+  signature: string | null,
+): Promise<Response> {
+  if (deps.requireSignature && !deps.secret) return refuseUnsigned(deps);
+  // Refusals are logged at debug: anyone can send them, so the hook route
+  // counts them and logs the counts at most once per interval.
+  if (deps.secret && !await verifySignature(body, signature, deps.secret)) {
+    deps.logger.debug(
+      `Refused a webhook delivery: ${
+        signature ? "wrong" : "missing"
+      } X-Spark-Signature`,
     );
-    return answer(503, { error: "The server has no webhook secret" });
+    return answer(401, BAD_SIGNATURE);
   }
-  if (input instanceof Request) {
-    if (input.method !== "POST") {
-      return answer(405, { error: "Webhook deliveries are POST requests" });
-    }
-    let body: Uint8Array;
-    try {
-      body = new Uint8Array(await input.arrayBuffer());
-    } catch {
-      return answer(400, { error: "Could not read the request body" });
-    }
-    // Refusals are logged at debug: anyone can send them, so the hook route
-    // counts them and logs the counts at most once per interval.
-    if (deps.secret) {
-      const signature = input.headers.get("x-spark-signature");
-      if (!await verifySignature(body, signature, deps.secret)) {
-        deps.logger.debug(
-          `Refused a webhook delivery: ${
-            signature ? "wrong" : "missing"
-          } X-Spark-Signature`,
-        );
-        return answer(401, { error: "Invalid or missing X-Spark-Signature" });
-      }
-    }
-    try {
-      item = JSON.parse(decoder.decode(body));
-    } catch {
-      deps.logger.debug("Refused a webhook delivery: the body is not JSON");
-      return answer(400, { error: "The body is not JSON" });
-    }
+  let item: unknown;
+  try {
+    item = JSON.parse(decoder.decode(body));
+  } catch {
+    deps.logger.debug("Refused a webhook delivery: the body is not JSON");
+    return answer(400, NOT_JSON);
   }
+  return await accept(deps, item);
+}
+
+function refuseUnsigned(deps: InboundDeps): Response {
+  limitedLog(
+    deps,
+    "error",
+    "unsigned",
+    () =>
+      "Refused webhook deliveries: no webhook secret is set, and unsigned deliveries are never taken",
+  );
+  return answer(503, NO_SECRET);
+}
+
+/** A delivery's JSON, checked and dropped, queued or processed. */
+async function accept(deps: InboundDeps, item: unknown): Promise<Response> {
   const delivery = parseDelivery(item);
   if (typeof delivery === "string") {
     deps.logger.debug(`Refused a webhook delivery: ${delivery}`);
-    return answer(400, { error: delivery });
+    return answer(400, json({ error: delivery }));
   }
-  if (delivery === undefined) return answer(200, { status: "ignored" });
-  if (isOwnMessage(deps, delivery)) {
-    return answer(200, { status: "ignored", reason: "own message" });
-  }
-  if (await isReplay(deps, delivery)) {
-    return answer(200, { status: "ignored", reason: "replay" });
-  }
+  if (delivery === undefined) return answer(200, IGNORED);
+  if (isOwnMessage(deps, delivery)) return answer(200, OWN_MESSAGE);
+  if (await isReplay(deps, delivery)) return answer(200, REPLAY);
   if (deps.inbox) {
     try {
       await deps.inbox.put(delivery);
@@ -153,23 +204,20 @@ export async function receiveDelivery(
             messageOf(error)
           }`,
       );
-      return new Response(
-        JSON.stringify({ error: "Busy: deliver it again later" }),
-        {
-          status: 503,
-          headers: { ...JSON_HEADERS, "retry-after": "10" },
-        },
-      );
+      return new Response(QUEUE_BUSY, {
+        status: 503,
+        headers: { ...JSON_HEADERS, "retry-after": "10" },
+      });
     }
-    return answer(200, { status: "accepted" });
+    return answer(200, ACCEPTED);
   }
+  let outcome: Outcome;
   try {
-    return answer(200, { status: await processDelivery(deps, delivery) });
+    outcome = await processDelivery(deps, delivery);
   } catch {
-    return answer(503, {
-      error: "Could not process the event now; deliver it again later",
-    });
+    return answer(503, NOT_NOW);
   }
+  return answer(200, OUTCOMES[outcome] ?? json({ status: outcome }));
 }
 
 /**
@@ -253,10 +301,37 @@ function isIdLike(value: unknown): value is string {
 }
 
 function isOwnMessage(deps: InboundDeps, delivery: WebexDelivery): boolean {
-  return delivery.resource === "messages" && delivery.hook !== AUDIT_HOOK &&
-    deps.botId !== undefined && typeof delivery.data.personId === "string" &&
-    sameWebexId(delivery.data.personId, deps.botId);
+  const { botId } = deps;
+  const { personId } = delivery.data;
+  if (
+    delivery.resource !== "messages" || delivery.hook === AUDIT_HOOK ||
+    botId === undefined || typeof personId !== "string"
+  ) {
+    return false;
+  }
+  if (personId === botId) return true;
+  // As sameWebexId, with the bot's id decoded once, and the answer kept for
+  // the senders seen lately (a few people talk to a bot, again and again).
+  let bot = botIdentities.get(deps);
+  if (bot?.id !== botId) {
+    bot = { id: botId, parts: parseWebexId(botId), senders: new Map() };
+    botIdentities.set(deps, bot);
+  }
+  const known = bot.senders.get(personId);
+  if (known !== undefined) return known;
+  const person = parseWebexId(personId);
+  const own = bot.parts !== undefined && person !== undefined &&
+    person.uuid === bot.parts.uuid && person.type === bot.parts.type;
+  if (bot.senders.size >= 256) bot.senders.clear();
+  bot.senders.set(personId, own);
+  return own;
 }
+
+const botIdentities = new WeakMap<InboundDeps, {
+  id: string;
+  parts: WebexIdParts | undefined;
+  senders: Map<string, boolean>;
+}>();
 
 async function processMembership(
   deps: InboundDeps,

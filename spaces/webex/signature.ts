@@ -158,6 +158,8 @@ export async function assertSignature(
 }
 
 // SHA-1 gives 20 bytes, 40 hex digits; anything else cannot match.
+const SHA1_HEX = /^[0-9a-fA-F]{40}$/;
+
 function isSha1Hex(text: string): boolean {
-  return /^[0-9a-fA-F]{40}$/.test(text);
+  return SHA1_HEX.test(text);
 }
