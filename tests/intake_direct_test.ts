@@ -8,11 +8,8 @@ import {
 } from "../mod.ts";
 import { createHookHandler } from "../server.ts";
 import { buildHookApp } from "../spaces/server/_hook_app.ts";
-import {
-  BodyDeadlines,
-  readBody,
-  ReadingBudget,
-} from "../spaces/server/_intake_body.ts";
+import { FixedDeadlines } from "../spaces/_deadlines.ts";
+import { readBody, ReadingBudget } from "../spaces/server/_intake_body.ts";
 import { hookConfig } from "../spaces/server/hook_handler.ts";
 import { signBody } from "../spaces/webex/signature.ts";
 import { FakeWebex } from "../testing.ts";
@@ -284,7 +281,7 @@ Deno.test("readBody: a body in one chunk is that chunk, not a copy; a small view
     bodyTimeout: 10_000,
   };
   const budget = new ReadingBudget(limits.readingLimit);
-  const deadlines = new BodyDeadlines(limits.bodyTimeout);
+  const deadlines = new FixedDeadlines(limits.bodyTimeout);
   const requestOf = (chunk: Uint8Array) =>
     new Request("http://127.0.0.1/hook", {
       method: "POST",
@@ -312,8 +309,8 @@ Deno.test("readBody: a body in one chunk is that chunk, not a copy; a small view
   assert.equal(deadlines.size, 0);
 });
 
-Deno.test("BodyDeadlines: reads that end in time never expire, one still under way at its deadline does, in the order they started", async () => {
-  const deadlines = new BodyDeadlines(1);
+Deno.test("FixedDeadlines: reads that end in time never expire, one still under way at its deadline does, in the order they started", async () => {
+  const deadlines = new FixedDeadlines(1);
   const expired: string[] = [];
   const ended = deadlines.start(() => expired.push("ended"));
   deadlines.end(ended);

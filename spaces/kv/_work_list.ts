@@ -19,7 +19,7 @@
 import { SpacesError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { messageOf } from "../_objects.ts";
-import { withDeadline } from "../_sleep.ts";
+import { FixedDeadlines } from "../_deadlines.ts";
 import { groupCommitOf } from "./_group_commit.ts";
 import { idOf, RecentItems } from "./_recent_items.ts";
 import { WorkCount } from "./_work_count.ts";
@@ -56,6 +56,7 @@ export class KvWorkList<T> {
   #poll: number;
   #attempts: number;
   #putDeadline: number;
+  #putDeadlines: FixedDeadlines;
   #label: string;
   #logger: Logger;
   #alsoClaim: KvWorkListOptions<T>["alsoClaim"];
@@ -83,6 +84,7 @@ export class KvWorkList<T> {
     this.#poll = options.pollInterval ?? 1_000;
     this.#attempts = options.attempts ?? 6;
     this.#putDeadline = options.putDeadline ?? 3_000;
+    this.#putDeadlines = new FixedDeadlines(this.#putDeadline);
     this.#label = options.label ?? "the KV";
     this.#logger = options.logger;
     this.#alsoClaim = options.alsoClaim;
@@ -110,14 +112,19 @@ export class KvWorkList<T> {
     const done = Promise.withResolvers<void>();
     this.#pending.push({ item, done });
     this.#committing ??= this.#commitAll();
-    await withDeadline(
-      done.promise,
-      this.#putDeadline,
-      () =>
+    // One timer for the deadlines of all the puts under way.
+    const wait = this.#putDeadlines.start(() =>
+      done.reject(
         new SpacesError(
           `${this.#label} did not take the delivery within ${this.#putDeadline} ms: is another process holding it locked?`,
         ),
+      )
     );
+    try {
+      await done.promise;
+    } finally {
+      this.#putDeadlines.end(wait);
+    }
   }
 
   /** Commits what waits, in batches, until nothing waits. */

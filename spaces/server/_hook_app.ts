@@ -3,8 +3,8 @@ import type { Space } from "../base.ts";
 import { messageOf } from "../_objects.ts";
 import { connectionOf } from "../webex/_connection.ts";
 import { WebexSpace } from "../webex/space.ts";
+import { FixedDeadlines } from "../_deadlines.ts";
 import {
-  BodyDeadlines,
   type IntakeLimits,
   readBody,
   ReadingBudget,
@@ -49,7 +49,7 @@ export function buildIntake(
 ) => Promise<Response> {
   const { limits } = config;
   const budget = config.budget ?? new ReadingBudget(limits.readingLimit);
-  const deadlines = new BodyDeadlines(limits.bodyTimeout);
+  const deadlines = new FixedDeadlines(limits.bodyTimeout);
   const connection = connectionOf(space);
   const refusals = new RefusalLog(space.logger, config.refusalLogInterval, {
     "too large": `over ${limits.bodyLimit} bytes`,

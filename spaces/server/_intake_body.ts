@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { FixedDeadlines } from "../_deadlines.ts";
+
 /** The limits of the intake, resolved; see `HookHandlerOptions`. */
 export interface IntakeLimits {
   /** Largest body, in bytes. */
@@ -67,87 +69,6 @@ export class ReadingBudget {
 }
 
 /**
- * The deadlines of the bodies being read, kept without a timer per
- * request: reads are linked in the order they start, and all have the
- * same timeout, so the first is always the one due first. One timer,
- * armed for that first deadline, runs only while some read is under way
- * (a read that ends early leaves it armed: it fires, finds the next
- * deadline, and re-arms or stops). It is unref'd: a read under way is
- * always on a connection that keeps the process alive anyway.
- */
-export class BodyDeadlines {
-  // A doubly linked list: adding and removing a read is a few stores, with
-  // no hashing as a Set of objects would do.
-  #first: PendingRead | undefined;
-  #last: PendingRead | undefined;
-  #size = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-
-  constructor(
-    readonly timeout: number,
-    readonly now: () => number = Date.now,
-  ) {}
-
-  /** Reads under way. */
-  get size(): number {
-    return this.#size;
-  }
-
-  /** Starts the clock of a read: `expire` is called if it is still under way at the deadline. */
-  start(expire: () => void): PendingRead {
-    const read: PendingRead = {
-      due: this.now() + this.timeout,
-      expire,
-      previous: this.#last,
-      next: undefined,
-      done: false,
-    };
-    if (this.#last) this.#last.next = read;
-    else this.#first = read;
-    this.#last = read;
-    this.#size++;
-    if (this.#timer === undefined) this.#arm(this.timeout);
-    return read;
-  }
-
-  /** Ends the clock of a read (in time, failed, or expired). */
-  end(read: PendingRead): void {
-    if (read.done) return;
-    read.done = true;
-    if (read.previous) read.previous.next = read.next;
-    else this.#first = read.next;
-    if (read.next) read.next.previous = read.previous;
-    else this.#last = read.previous;
-    read.previous = read.next = undefined;
-    this.#size--;
-  }
-
-  #arm(delay: number): void {
-    const timer = this.#timer = setTimeout(() => this.#sweep(), delay);
-    Deno.unrefTimer(timer);
-  }
-
-  #sweep(): void {
-    this.#timer = undefined;
-    const now = this.now();
-    for (let read = this.#first; read; read = this.#first) {
-      if (read.due > now) return this.#arm(read.due - now);
-      this.end(read);
-      read.expire();
-    }
-  }
-}
-
-/** A read under way, as `BodyDeadlines` links it. */
-export interface PendingRead {
-  readonly due: number;
-  readonly expire: () => void;
-  previous: PendingRead | undefined;
-  next: PendingRead | undefined;
-  done: boolean;
-}
-
-/**
  * Reads a request's body under the limits: the bytes, or why not. A body
  * whose Content-Length passes the limit is refused without reading; any
  * other is counted as it comes, against the limit and the budget, and
@@ -157,7 +78,7 @@ export async function readBody(
   request: Request,
   limits: IntakeLimits,
   budget: ReadingBudget,
-  deadlines: BodyDeadlines,
+  deadlines: FixedDeadlines,
 ): Promise<Uint8Array<ArrayBuffer> | Refusal> {
   const { headers } = request;
   const length = headers.get("content-length");
@@ -193,7 +114,7 @@ async function readStream(
   body: ReadableStream<Uint8Array>,
   limits: IntakeLimits,
   budget: ReadingBudget,
-  deadlines: BodyDeadlines,
+  deadlines: FixedDeadlines,
 ): Promise<Uint8Array<ArrayBuffer> | Refusal> {
   const reader = body.getReader();
   let late = false;
