@@ -130,3 +130,32 @@ Deno.test("KvWorkList: items it did not put (left by a restart, or past what it 
   assert.equal(await list.drain(5_000), true);
   assert.equal(await list.size(), 0);
 });
+
+Deno.test("KvWorkList: puts that wait for the KV are bounded too: past the bound they are refused at once, before any commit", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const list = new KvWorkList<number>(kv, { logger, bound: 3 });
+  // Ten puts in one turn: the first goes to a commit at once, three wait
+  // (the bound), the other six are refused without waiting.
+  const settled: string[] = [];
+  const puts = Array.from({ length: 10 }, (_, item) =>
+    list.put(item).then(
+      () => settled.push(`${item} in`),
+      (error) => {
+        assert.ok(error instanceof QueueFullError);
+        settled.push(`${item} refused`);
+      },
+    ));
+  await Promise.all(puts);
+  assert.deepEqual(
+    settled.slice(0, 6),
+    [4, 5, 6, 7, 8, 9].map((item) => `${item} refused`),
+  );
+  // The commit's own check of the bound lets in what fits: 0, 1, 2.
+  assert.deepEqual(settled.slice(6).toSorted(), [
+    "0 in",
+    "1 in",
+    "2 in",
+    "3 refused",
+  ]);
+  assert.equal(await list.size(), 3);
+});

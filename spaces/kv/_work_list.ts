@@ -109,6 +109,8 @@ export class KvWorkList<T> {
    * (a file locked by another process): the item may still be written.
    */
   async put(item: T): Promise<void> {
+    // Puts wait here while the KV is slow or locked: no more than fit.
+    if (this.#pending.length >= this.#bound) throw this.#full();
     const done = Promise.withResolvers<void>();
     this.#pending.push({ item, done });
     this.#committing ??= this.#commitAll();
@@ -135,18 +137,9 @@ export class KvWorkList<T> {
         try {
           // Take what fits under the bound and refuse only the rest: a
           // burst into an emptier queue must not be refused whole.
-          const free = Math.max(
-            0,
-            this.#bound - await this.#count.forBound(this.#bound),
-          );
-          const refused = batch.splice(free);
-          for (const entry of refused) {
-            entry.done.reject(
-              new QueueFullError(
-                `The queue holds ${this.#bound} undelivered items (its bound): try again later`,
-              ),
-            );
-          }
+          const size = await this.#count.forBound(this.#bound);
+          const refused = batch.splice(Math.max(0, this.#bound - size));
+          for (const entry of refused) entry.done.reject(this.#full());
           if (batch.length > 0) {
             await this.#commit(batch.map((entry) => entry.item));
             for (const entry of batch) entry.done.resolve();
@@ -159,6 +152,12 @@ export class KvWorkList<T> {
     } finally {
       this.#committing = undefined;
     }
+  }
+
+  #full(): QueueFullError {
+    return new QueueFullError(
+      `The queue holds ${this.#bound} undelivered items (its bound): try again later`,
+    );
   }
 
   async #commit(items: T[]): Promise<void> {
