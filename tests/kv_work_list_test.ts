@@ -159,3 +159,29 @@ Deno.test("KvWorkList: puts that wait for the KV are bounded too: past the bound
   ]);
   assert.equal(await list.size(), 3);
 });
+
+Deno.test("KvWorkList: items held elsewhere (or waiting for a retry) at the head of the list do not hide the free ones behind them", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const before = new KvWorkList<string>(kv, { logger });
+  for (let index = 0; index < 300; index++) await before.put(`held ${index}`);
+  await before.put("free");
+  // Another instance holds the first 300, for a minute.
+  for await (const entry of kv.list({ prefix: ["shellbot", "work", "item"] })) {
+    if (entry.value === "free") continue;
+    await kv.set(["shellbot", "work", "claim", String(entry.key.at(-1))], {
+      until: Date.now() + 60_000,
+      attempts: 1,
+    });
+  }
+  const list = new KvWorkList<string>(kv, { logger, concurrency: 4 });
+  const seen = Promise.withResolvers<string>();
+  list.start(async (item) => seen.resolve(item));
+  try {
+    assert.equal(
+      await withDeadline(seen.promise, 30_000, "the free item was not taken"),
+      "free",
+    );
+  } finally {
+    await list.stop();
+  }
+});

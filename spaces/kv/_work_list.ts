@@ -16,18 +16,19 @@
  * @module
  */
 
-import { SpacesError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { messageOf } from "../_objects.ts";
-import { FixedDeadlines } from "../_deadlines.ts";
+import { retryLocked } from "../_kv_retry.ts";
 import { groupCommitOf } from "./_group_commit.ts";
 import { idOf, RecentItems } from "./_recent_items.ts";
 import { WorkCount } from "./_work_count.ts";
+import { WorkPuts } from "./_work_puts.ts";
 import {
   type KvWorkListOptions,
   QueueFullError,
 } from "./_work_list_options.ts";
 import {
+  type Claim,
   claimFresh,
   claimOne,
   type JobPlace,
@@ -37,10 +38,10 @@ import {
 
 export { type KvWorkListOptions, QueueFullError, type WorkJob };
 
-/** Items written in one atomic commit at most (Deno KV allows 1000 mutations). */
-const BATCH = 200;
-/** Items read past those under way and the room: some are held elsewhere. */
-const LIST_SLACK = 32;
+/** Free items read past the room: some may be claimed meanwhile. */
+const LIST_SLACK = 16;
+/** Items scanned in one read at most (held ones are skipped). */
+const SCAN_LIMIT = 2_000;
 
 /**
  * A bounded, durable list of work on Deno KV, shared by every instance that
@@ -55,13 +56,10 @@ export class KvWorkList<T> {
   #lease: number;
   #poll: number;
   #attempts: number;
-  #putDeadline: number;
-  #putDeadlines: FixedDeadlines;
   #label: string;
   #logger: Logger;
   #alsoClaim: KvWorkListOptions<T>["alsoClaim"];
-  #pending: { item: T; done: PromiseWithResolvers<void> }[] = [];
-  #committing?: Promise<void>;
+  #puts: WorkPuts<T>;
   #inFlight = new Map<string, Promise<void>>();
   /** Jobs that `stop()` handed back to the list while they ran. */
   #abandoned = new Set<string>();
@@ -83,12 +81,20 @@ export class KvWorkList<T> {
     this.#lease = options.lease ?? 60_000;
     this.#poll = options.pollInterval ?? 1_000;
     this.#attempts = options.attempts ?? 6;
-    this.#putDeadline = options.putDeadline ?? 3_000;
-    this.#putDeadlines = new FixedDeadlines(this.#putDeadline);
     this.#label = options.label ?? "the KV";
     this.#logger = options.logger;
     this.#alsoClaim = options.alsoClaim;
     this.#count = new WorkCount(kv, (...parts) => this.#key(...parts));
+    this.#puts = new WorkPuts({
+      kv,
+      bound: this.#bound,
+      deadline: options.putDeadline ?? 3_000,
+      label: this.#label,
+      count: this.#count,
+      recent: this.#recent,
+      newKey: () => this.#key("item", this.#newId()),
+      written: () => this.#wakeUp(),
+    });
     if (!(Number.isInteger(this.#bound) && this.#bound > 0)) {
       throw new RangeError(
         `The queue bound must be a whole number above 0, not ${this.#bound}`,
@@ -106,69 +112,10 @@ export class KvWorkList<T> {
    *
    * @throws {QueueFullError} When the queue holds its bound.
    * @throws {SpacesError} When the KV did not answer within `putDeadline`
-   * (a file locked by another process): the item may still be written.
+   * (a file locked by another process).
    */
-  async put(item: T): Promise<void> {
-    // Puts wait here while the KV is slow or locked: no more than fit.
-    if (this.#pending.length >= this.#bound) throw this.#full();
-    const done = Promise.withResolvers<void>();
-    this.#pending.push({ item, done });
-    this.#committing ??= this.#commitAll();
-    // One timer for the deadlines of all the puts under way.
-    const wait = this.#putDeadlines.start(() =>
-      done.reject(
-        new SpacesError(
-          `${this.#label} did not take the delivery within ${this.#putDeadline} ms: is another process holding it locked?`,
-        ),
-      )
-    );
-    try {
-      await done.promise;
-    } finally {
-      this.#putDeadlines.end(wait);
-    }
-  }
-
-  /** Commits what waits, in batches, until nothing waits. */
-  async #commitAll(): Promise<void> {
-    try {
-      while (this.#pending.length > 0) {
-        const batch = this.#pending.splice(0, BATCH);
-        try {
-          // Take what fits under the bound and refuse only the rest: a
-          // burst into an emptier queue must not be refused whole.
-          const size = await this.#count.forBound(this.#bound);
-          const refused = batch.splice(Math.max(0, this.#bound - size));
-          for (const entry of refused) entry.done.reject(this.#full());
-          if (batch.length > 0) {
-            await this.#commit(batch.map((entry) => entry.item));
-            for (const entry of batch) entry.done.resolve();
-            this.#wakeUp();
-          }
-        } catch (error) {
-          for (const entry of batch) entry.done.reject(error);
-        }
-      }
-    } finally {
-      this.#committing = undefined;
-    }
-  }
-
-  #full(): QueueFullError {
-    return new QueueFullError(
-      `The queue holds ${this.#bound} undelivered items (its bound): try again later`,
-    );
-  }
-
-  async #commit(items: T[]): Promise<void> {
-    const keys = items.map(() => this.#key("item", this.#newId()));
-    const stamp = await groupCommitOf(this.#kv).commitStamped((write) => {
-      items.forEach((item, index) => write.set(keys[index], item));
-      write.sum(this.#count.inKey, BigInt(items.length));
-    });
-    if (stamp === null) throw new SpacesError(`${this.#label} refused a write`);
-    this.#count.added(items.length);
-    this.#recent.add(keys, items, stamp);
+  put(item: T): Promise<void> {
+    return this.#puts.put(item);
   }
 
   /**
@@ -329,24 +276,40 @@ export class KvWorkList<T> {
     return left < room;
   }
 
-  /** The oldest items in the KV that are not under way here. */
+  /**
+   * The oldest items in the KV that no claim holds (here or elsewhere), up
+   * to the room and some more: the claims are read first, so that items
+   * held by other instances, or waiting for a retry, at the head of the
+   * list do not hide the others behind them.
+   */
   async #read(room: number, now: number): Promise<Deno.KvEntry<T>[]> {
     this.#listedAt = now;
-    const entries: Deno.KvEntry<T>[] = [];
     // A job that ends during the read leaves its item in what the read
     // returns: the ids under way when it began are not to be claimed.
-    const underWay = new Set(this.#inFlight.keys());
-    const limit = room + underWay.size + LIST_SLACK;
-    let seen = 0;
-    for await (
-      const entry of this.#kv.list<T>({ prefix: this.#key("item") }, { limit })
-    ) {
-      seen++;
-      const id = idOf(entry.key);
-      if (!underWay.has(id) && !this.#inFlight.has(id)) entries.push(entry);
-    }
-    if (seen < limit) this.#recent.caughtUp();
-    return entries;
+    const held = new Set(this.#inFlight.keys());
+    return await retryLocked(async () => {
+      for await (
+        const claim of this.#kv.list<Claim>({ prefix: this.#key("claim") })
+      ) {
+        if (claim.value.until > now) held.add(idOf(claim.key));
+      }
+      const entries: Deno.KvEntry<T>[] = [];
+      let seen = 0;
+      for await (
+        const entry of this.#kv.list<T>({ prefix: this.#key("item") }, {
+          batchSize: 128,
+        })
+      ) {
+        const id = idOf(entry.key);
+        if (!held.has(id) && !this.#inFlight.has(id)) entries.push(entry);
+        // Enough to fill the room, or a bounded scan: the rest next time.
+        if (entries.length >= room + LIST_SLACK || ++seen >= SCAN_LIMIT) {
+          return entries;
+        }
+      }
+      this.#recent.caughtUp();
+      return entries;
+    });
   }
 
   #claimKey(entry: Deno.KvEntry<T>): Deno.KvKey {

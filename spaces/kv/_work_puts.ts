@@ -1,0 +1,135 @@
+/**
+ * The puts of `KvWorkList`: each item written durably before its put
+ * resolves (the hook answers 200 only then), under the list's bound, within
+ * a deadline, and in as few commits as the group commit can make.
+ *
+ * @module
+ */
+
+import { SpacesError } from "../errors.ts";
+import { FixedDeadlines } from "../_deadlines.ts";
+import { groupCommitOf } from "./_group_commit.ts";
+import type { RecentItems } from "./_recent_items.ts";
+import type { WorkCount } from "./_work_count.ts";
+import { QueueFullError } from "./_work_list_options.ts";
+
+/** What the puts need from their list. */
+export interface PutPlace<T> {
+  kv: Deno.Kv;
+  /** Undelivered items at most. */
+  bound: number;
+  /** Milliseconds a put may wait on the KV. */
+  deadline: number;
+  label: string;
+  count: WorkCount;
+  recent: RecentItems<T>;
+  /** The key of a new item, sortable by time of put. */
+  newKey(): Deno.KvKey;
+  /** Called once an item was written. */
+  written(): void;
+}
+
+interface Put<T> {
+  item: T;
+  done: PromiseWithResolvers<void>;
+  /** True once its deadline passed: not to be written any more. */
+  late: boolean;
+}
+
+/** Items checked against the bound together at most. */
+const BATCH = 200;
+
+/** Puts that wait for the KV, written as they come; see the module. */
+export class WorkPuts<T> {
+  #place: PutPlace<T>;
+  #pending: Put<T>[] = [];
+  #committing?: Promise<void>;
+  #deadlines: FixedDeadlines;
+
+  constructor(place: PutPlace<T>) {
+    this.#place = place;
+    this.#deadlines = new FixedDeadlines(place.deadline);
+  }
+
+  /**
+   * Writes an item durably; resolves once it is in the KV.
+   *
+   * @throws {QueueFullError} When the list holds its bound, or as many
+   * puts wait for the KV.
+   * @throws {SpacesError} When the KV did not take it within the deadline
+   * (a file locked by another process); then it is not written later
+   * either, unless its write had begun.
+   */
+  async put(item: T): Promise<void> {
+    // Puts wait here while the KV is slow or locked: no more than fit.
+    if (this.#pending.length >= this.#place.bound) throw this.#full();
+    const put: Put<T> = { item, done: Promise.withResolvers(), late: false };
+    this.#pending.push(put);
+    this.#committing ??= this.#commitAll();
+    // One timer for the deadlines of all the puts under way.
+    const wait = this.#deadlines.start(() => {
+      put.late = true;
+      put.done.reject(
+        new SpacesError(
+          `${this.#place.label} did not take the delivery within ${this.#place.deadline} ms: is another process holding it locked?`,
+        ),
+      );
+    });
+    try {
+      await put.done.promise;
+    } finally {
+      this.#deadlines.end(wait);
+    }
+  }
+
+  /** Commits what waits, a batch at a time, until nothing waits. */
+  async #commitAll(): Promise<void> {
+    try {
+      while (this.#pending.length > 0) {
+        // A put given up on (answered 503) is not written: Webex delivers
+        // it again, and the queue does not fill with copies.
+        const batch = this.#pending.splice(0, BATCH).filter((put) => !put.late);
+        try {
+          // Take what fits under the bound and refuse only the rest: a
+          // burst into an emptier queue must not be refused whole.
+          const size = await this.#place.count.forBound(this.#place.bound);
+          const refused = batch.splice(Math.max(0, this.#place.bound - size));
+          for (const put of refused) put.done.reject(this.#full());
+          await Promise.all(batch.map((put) => this.#write(put)));
+        } catch (error) {
+          for (const put of batch) put.done.reject(error);
+        }
+      }
+    } finally {
+      this.#committing = undefined;
+    }
+  }
+
+  /**
+   * One write per item, with the others that wait (the group commit): an
+   * item the KV refuses (too large for one write with the others, or at
+   * all) fails alone.
+   */
+  async #write(put: Put<T>): Promise<void> {
+    const { kv, count, recent, label } = this.#place;
+    const key = this.#place.newKey();
+    try {
+      const stamp = await groupCommitOf(kv).commitStamped((write) =>
+        void write.set(key, put.item).sum(count.inKey, 1n)
+      );
+      if (stamp === null) throw new SpacesError(`${label} refused a write`);
+      count.added(1);
+      recent.add([key], [put.item], stamp);
+      put.done.resolve();
+      this.#place.written();
+    } catch (error) {
+      put.done.reject(error);
+    }
+  }
+
+  #full(): QueueFullError {
+    return new QueueFullError(
+      `The queue holds ${this.#place.bound} undelivered items (its bound): try again later`,
+    );
+  }
+}
