@@ -1,6 +1,8 @@
 import { type BotHandler, type BotLike, botSink } from "../bot.ts";
 import { Context, type Settings } from "../context.ts";
 import { ConfigurationError } from "../errors.ts";
+import { messageOf } from "../_objects.ts";
+import { withDeadline } from "../_sleep.ts";
 import { KvDedupeStore } from "../kv/dedupe_store.ts";
 import { KvWorkList } from "../kv/_work_list.ts";
 import type { Logger } from "../log.ts";
@@ -163,7 +165,17 @@ export async function prepareBot(
       }
       const hookUrl = publicUrl.replace(/\/+$/, "") +
         context.get<string>("server.hook", "/hook");
-      await space.register(hookUrl, { purge: options.purge });
+      await space.register(hookUrl, { purge: options.purge, catchUp: false });
+      // The catch-up runs the bot on each missed message: after a long
+      // downtime that takes a while, and the server receives meanwhile.
+      const catchUp = new AbortController();
+      const caughtUp = space.pull({ signal: catchUp.signal }).catch((error) => {
+        if (!catchUp.signal.aborted) {
+          logger.warn(
+            `Could not catch up on missed messages: ${messageOf(error)}`,
+          );
+        }
+      });
       logger.info(`Receiving events at ${hookUrl}`);
       // The webhooks stay registered when the server stops: deliveries
       // for events posted while it is down then fail at Webex, but a
@@ -171,7 +183,18 @@ export async function prepareBot(
       // receiving. Webex turns a webhook inactive after failures: a
       // periodic check revives it and catches up.
       const watch = watchWebhooks(space, checkEvery, logger);
-      return { mode: "webhook" as const, stop: () => watch.stop() };
+      return {
+        mode: "webhook" as const,
+        stop: async () => {
+          // The catch-up goes on while the server drains (its first step
+          // records where the next start catches up from), up to the drain
+          // deadline; what it did not reach, the next start catches up on.
+          await withDeadline(caughtUp, drainDeadline, "").catch(() => {});
+          catchUp.abort();
+          await caughtUp;
+          await watch.stop();
+        },
+      };
     },
     async stop(deadline = drainDeadline) {
       if (closed) return 0;

@@ -246,6 +246,7 @@ export class WebexConnection {
     auditing?.catch(() => {}); // awaited below
     await this.#hooks.sync({ ...sync, client: this.client, specs: BOT_HOOKS });
     await auditing;
+    if (options.catchUp === false) return;
     // Catch up on what was posted while no webhook reached this bot.
     try {
       await this.#host.pull({ signal: options.signal });

@@ -72,6 +72,13 @@ export interface RegisterOptions extends SignalOptions {
    * @default "all"
    */
   purge?: "all" | "own";
+  /**
+   * Whether `register` catches up (one pull of what was posted while no
+   * webhook reached the bot) before it returns. `false` leaves it to you:
+   * a server that is already receiving can run `space.pull()` after.
+   * @default true
+   */
+  catchUp?: boolean;
 }
 
 /** Options of {@linkcode WebexSpace.create}. */
