@@ -135,3 +135,19 @@ Deno.test("GroupCommit: writes of one key in one commit come out as in order (su
   assert.equal((await kv.get(["x"])).value, 3);
   assert.equal((await kv.get(["y"])).value, "after");
 });
+
+Deno.test("GroupCommit: keys whose parts would run together stay apart (no set of one key is taken for another's)", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const group = new GroupCommit(kv);
+  await Promise.all([
+    group.commit((write) => void write.set(["a\u0000sb"], 1)),
+    group.commit((write) => void write.set(["a", "b"], 2)),
+    group.commit((write) => void write.set(["a:b"], 3)),
+    group.commit((write) => void write.set(["a", ":b"], 4)),
+  ]);
+  assert.equal(group.counts.commits, 1);
+  assert.equal((await kv.get(["a\u0000sb"])).value, 1);
+  assert.equal((await kv.get(["a", "b"])).value, 2);
+  assert.equal((await kv.get(["a:b"])).value, 3);
+  assert.equal((await kv.get(["a", ":b"])).value, 4);
+});

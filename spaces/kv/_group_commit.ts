@@ -286,13 +286,16 @@ class RecordedWrite {
   }
 }
 
-/** A key as text, to compare keys: each part with its type. */
+/**
+ * A key as text, to compare keys: each part with its type and, for a
+ * string, its length, so that no two keys give the same text.
+ */
 function keyText(key: Deno.KvKey): string {
   let text = "";
   for (const part of key) {
     text += typeof part === "string"
-      ? `s${part}\u0000`
-      : `${typeof part}${String(part)}\u0000`;
+      ? `s${part.length}:${part}`
+      : `${typeof part}:${String(part)};`;
   }
   return text;
 }
