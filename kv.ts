@@ -29,6 +29,7 @@ export {
   KvQueue,
   type KvQueueOptions,
 } from "./spaces/kv.ts";
+export { BusyError } from "./spaces/kv/dedupe_store.ts";
 export {
   KvSessionStorage,
   type KvSessionStorageOptions,

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { KvWorkList, type WorkJob } from "../spaces/kv/_work_list.ts";
 import { KvDedupeStore } from "../spaces/kv/dedupe_store.ts";
 import { quietLogger } from "../spaces/log.ts";
+import { withDeadline } from "../spaces/_sleep.ts";
 
 const logger = quietLogger;
 
@@ -163,4 +164,73 @@ Deno.test("KvWorkList alsoClaim: the event's dedupe claim rides with the item's 
   assert.equal(await store.claim("message:done"), false);
   // The unused claim of "skip:3" was given back with the job's end.
   assert.equal(await store.claim("skip:3"), true);
+});
+
+Deno.test("KvWorkList.stop gives back the event's claim with the job's: the next start takes the event at once, not after the lease", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const withClaims = (store: KvDedupeStore) =>
+    new KvWorkList<string>(kv, {
+      logger,
+      alsoClaim: (key) => ({
+        key,
+        build: (write) => store.claimIn(write, key),
+        release: () => store.release(key),
+      }),
+    });
+  const store = new KvDedupeStore(kv, { lease: 600_000 });
+  const first = withClaims(store);
+  await first.put("message:1");
+  const started = Promise.withResolvers<void>();
+  first.start((key, job) =>
+    store.completingIn(job, async () => {
+      await store.claim(key);
+      started.resolve();
+      await new Promise(() => {}); // a bot that never ends, until the stop
+    })
+  );
+  await started.promise;
+  await first.stop();
+  // The next start, with a lease of ten minutes still on the first claim.
+  const next = withClaims(store);
+  const handled = Promise.withResolvers<string>();
+  next.start((key, job) =>
+    store.completingIn(job, async () => {
+      if (await store.claim(key)) handled.resolve(key);
+      await store.complete(key);
+    })
+  );
+  try {
+    assert.equal(
+      await withDeadline(handled.promise, 30_000, "held off by the lease"),
+      "message:1",
+    );
+  } finally {
+    await next.stop();
+  }
+});
+
+Deno.test("KvWorkList: an event held elsewhere costs its item no attempt: it waits for that claim, and is handled after, not set aside", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const store = new KvDedupeStore(kv, { lease: 1_000 });
+  // Another instance holds the event, for a second.
+  assert.equal(await new KvDedupeStore(kv, { lease: 1_000 }).claim("m"), true);
+  const list = new KvWorkList<string>(kv, { logger, attempts: 1 });
+  await list.put("m");
+  const handled = Promise.withResolvers<void>();
+  list.start((key, job) =>
+    store.completingIn(job, async () => {
+      if (await store.claim(key)) handled.resolve();
+    })
+  );
+  try {
+    await withDeadline(handled.promise, 30_000, "the item was set aside");
+    assert.equal(
+      (await Array.fromAsync(
+        kv.list({ prefix: ["shellbot", "work", "undelivered"] }),
+      )).length,
+      0,
+    );
+  } finally {
+    await list.stop();
+  }
 });

@@ -197,7 +197,12 @@ async function failed<T>(
   attempts: number,
   error: unknown,
 ): Promise<void> {
-  if (attempts >= place.attempts) {
+  // Busy: another worker (or one that died) holds the event's claim. Not a
+  // failure of the item: it waits for that claim, and costs no attempt
+  // (the next claim counts one again, so this one is taken back).
+  const busy = error instanceof BusyError;
+  if (busy) attempts--;
+  if (!busy && attempts >= place.attempts) {
     place.logger.error(
       `A queued delivery failed ${attempts} times and is set aside under ${
         JSON.stringify(place.key("undelivered", id))
@@ -209,14 +214,22 @@ async function failed<T>(
       .sum(place.key("count", COUNT_OUT), 1n).commit();
     return;
   }
-  // 1, 3, 9, 27, 60 s: the same line as the library's other retries.
-  const wait = Math.min(60_000, 1_000 * 3 ** (attempts - 1));
-  // Busy: another worker (or one that died) holds the event's claim.
-  (error instanceof BusyError ? place.logger.debug : place.logger.warn)(
-    `A queued delivery failed (attempt ${attempts}); it is tried again in ${
-      wait / 1000
-    } s: ${messageOf(error)}`,
-  );
+  // 1, 3, 9, 27, 60 s: the same line as the library's other retries; a
+  // busy event until its claim lapses (at least 1 s, at most 60 s).
+  const wait = busy
+    ? Math.min(60_000, Math.max(1_000, error.until - Date.now()))
+    : Math.min(60_000, 1_000 * 3 ** (attempts - 1));
+  if (busy) {
+    place.logger.debug(
+      `A queued delivery waits ${wait / 1000} s: ${messageOf(error)}`,
+    );
+  } else {
+    place.logger.warn(
+      `A queued delivery failed (attempt ${attempts}); it is tried again in ${
+        wait / 1000
+      } s: ${messageOf(error)}`,
+    );
+  }
   await place.kv.set(
     place.key("claim", id),
     {

@@ -63,6 +63,8 @@ export class KvWorkList<T> {
   #inFlight = new Map<string, Promise<void>>();
   /** Jobs that `stop()` handed back to the list while they ran. */
   #abandoned = new Set<string>();
+  /** How to give back the other claims of the jobs under way. */
+  #releases = new Map<string, () => Promise<void>>();
   #wake = Promise.withResolvers<void>();
   #running = false;
   #loop?: Promise<void>;
@@ -161,7 +163,9 @@ export class KvWorkList<T> {
     for (const id of abandoned) {
       this.#abandoned.add(id);
       await this.#kv.delete(this.#key("claim", id)).catch(() => {});
+      await this.#releases.get(id)?.().catch(() => {});
     }
+    this.#releases.clear();
     // Jobs that ended have their last write waiting to be committed: it
     // goes in before the KV may be closed, or they would run again.
     await groupCommitOf(this.#kv).flush();
@@ -331,9 +335,12 @@ export class KvWorkList<T> {
       logger: this.#logger,
       abandoned: this.#abandoned,
     };
+    const release = this.#alsoClaim?.(entry.value).release;
+    if (release) this.#releases.set(id, release);
     const job = runJob(place, handler, id, entry, attempts, claimed).finally(
       () => {
         this.#inFlight.delete(id);
+        this.#releases.delete(id);
         this.#wakeUp();
       },
     );

@@ -31,9 +31,18 @@ export interface KvWorkListOptions<T = unknown> {
    * Another claim to write with each item's first claim, in the same write
    * (such as the dedupe record of the event the item carries): its key,
    * which the job gets as `claimed`, and the write. When that write fails
-   * (the other claim is held), the item is claimed alone.
+   * (the other claim is held), the item is claimed alone. It is asked for
+   * every job (also those claimed alone), for `release`.
    */
-  alsoClaim?: (item: T) => { key: string; build: WriteBuilder };
+  alsoClaim?: (item: T) => {
+    key: string;
+    build: WriteBuilder;
+    /**
+     * Gives that claim back, when `stop()` hands the job back to the list
+     * (so that the next start is not held off by it until its lease ends).
+     */
+    release?: () => Promise<void>;
+  };
   /** What the KV is, for log lines and errors: its file. @default "the KV" */
   label?: string;
   logger: Logger;

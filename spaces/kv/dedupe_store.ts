@@ -11,8 +11,40 @@ import { groupCommitOf } from "./_group_commit.ts";
 import type { CursorStore, DedupeStore } from "../dedupe.ts";
 import { SpacesError } from "../errors.ts";
 
-/** A claim held elsewhere: an expected wait, not a failure. */
-export class BusyError extends SpacesError {}
+/**
+ * A claim held elsewhere: an expected wait, not a failure. `until` says when
+ * the claim lapses at the latest (ms since the epoch).
+ *
+ * @example Wait for the holder's lease, then try again
+ * ```ts
+ * import { BusyError, KvDedupeStore } from "@shellbot/spaces/kv";
+ *
+ * using kv = await Deno.openKv(":memory:");
+ * const elsewhere = new KvDedupeStore(kv);
+ * await elsewhere.claim("message:1"); // another instance is on it
+ * try {
+ *   await new KvDedupeStore(kv).claim("message:1");
+ * } catch (error) {
+ *   if (!(error instanceof BusyError)) throw error;
+ *   console.log(error.until > Date.now()); // true
+ * }
+ * ```
+ */
+export class BusyError extends SpacesError {
+  /** When the claim lapses at the latest, in ms since the epoch. */
+  readonly until: number;
+
+  /**
+   * Makes the error of a claim held elsewhere.
+   *
+   * @param message What is held, and until when.
+   * @param until When the claim lapses at the latest, in ms since the epoch.
+   */
+  constructor(message: string, until: number) {
+    super(message);
+    this.until = until;
+  }
+}
 
 /** Options of {@linkcode KvDedupeStore}. */
 export interface KvDedupeStoreOptions {
@@ -115,7 +147,7 @@ export class KvDedupeStore implements DedupeStore, CursorStore {
    * @param key The event's key.
    * @returns True when it is this caller's to handle; false when it was
    * handled already.
-   * @throws {SpacesError} When another instance is handling it now: try again later.
+   * @throws {BusyError} When another instance is handling it now: try again later.
    */
   async claim(key: string): Promise<boolean> {
     const scope = this.#joining.getStore();
@@ -139,9 +171,12 @@ export class KvDedupeStore implements DedupeStore, CursorStore {
    *
    * using kv = await Deno.openKv(":memory:");
    * const store = new KvDedupeStore(kv);
-   * const write = kv.atomic().set(["work", "claimed"], true);
-   * store.claimIn(write, "message:1");
-   * console.log((await write.commit()).ok); // true: no record was there
+   * // One write claims the work item and the event it carries.
+   * const claim = kv.atomic().set(["work", "claimed"], true);
+   * store.claimIn(claim, "message:1");
+   * console.log((await claim.commit()).ok); // true: no record was there
+   * // The work's own claim() of that key costs no write now; its
+   * // complete() joins the write that ends the work.
    * const joined: ((write: Deno.AtomicOperation) => void)[] = [];
    * await store.completingIn(
    *   { join: (mutate) => (joined.push(mutate), true), claimed: "message:1" },
@@ -149,6 +184,10 @@ export class KvDedupeStore implements DedupeStore, CursorStore {
    *     if (await store.claim("message:1")) await store.complete("message:1");
    *   },
    * );
+   * const end = kv.atomic().delete(["work", "claimed"]);
+   * for (const mutate of joined) mutate(end);
+   * await end.commit();
+   * console.log(await store.claim("message:1")); // false: handled
    * ```
    */
   claimIn(write: Deno.AtomicOperation, key: string): void {
@@ -206,7 +245,7 @@ export class KvDedupeStore implements DedupeStore, CursorStore {
    * Runs `work` so that the events it completes are recorded by `write`
    * (on this store's KV) rather than by a commit each: a queue that deletes
    * its item and records the event in one commit. The event stays claimed
-   * (`busy`, under its lease) until that write: a crash before it is the
+   * (a live claim, under its lease) until that write: a crash before it is the
    * documented window of a handler that ran and died before the record,
    * after which the lease lapses and the event is handled again.
    *
@@ -300,6 +339,7 @@ export class KvDedupeStore implements DedupeStore, CursorStore {
       `The event '${key}' is being handled elsewhere until ${
         new Date(until).toISOString()
       } at the latest: try again later`,
+      until,
     );
   }
 }

@@ -91,7 +91,11 @@ export async function prepareBot(
       // The event's dedupe claim is written with the delivery's claim.
       alsoClaim: (delivery) => {
         const key = deliveryKey(delivery);
-        return { key, build: (write) => dedupe.claimIn(write, key) };
+        return {
+          key,
+          build: (write) => dedupe.claimIn(write, key),
+          release: () => dedupe.release(key),
+        };
       },
     });
     // The bot runs inside the job of its delivery: a failure of the bot
