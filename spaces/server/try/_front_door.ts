@@ -13,14 +13,20 @@ export function frontDoor(): {
     { hostname: "127.0.0.1", port: 0, onListen() {} },
     async (request) => {
       const url = new URL(request.url);
-      return await fetch(
-        `${await target.promise}${url.pathname}${url.search}`,
-        {
-          method: request.method,
-          headers: request.headers,
-          body: request.body,
-        },
-      );
+      try {
+        return await fetch(
+          `${await target.promise}${url.pathname}${url.search}`,
+          {
+            method: request.method,
+            headers: request.headers,
+            body: request.body,
+          },
+        );
+      } catch {
+        // The server behind stopped (the session is ending): what a load
+        // balancer says, not a stack trace on the terminal.
+        return new Response(null, { status: 502 });
+      }
     },
   );
   return {
