@@ -185,3 +185,17 @@ Deno.test("KvWorkList: items held elsewhere (or waiting for a retry) at the head
     await list.stop();
   }
 });
+
+Deno.test("KvWorkList: puts too large to share one write (800 KiB a commit) are written apart, none refused", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const list = new KvWorkList<string>(kv, { logger });
+  const large = "x".repeat(40_000); // 32 of them pass 800 KiB
+  const results = await Promise.allSettled(
+    Array.from({ length: 100 }, (_, index) => list.put(`${index} ${large}`)),
+  );
+  assert.deepEqual(
+    results.filter((result) => result.status === "rejected"),
+    [],
+  );
+  assert.equal(await list.size(), 100);
+});

@@ -38,6 +38,11 @@ interface Put<T> {
 
 /** Items checked against the bound together at most. */
 const BATCH = 200;
+/**
+ * Items in one write at most: a delivery is about 1 KiB, some up to 15, and
+ * Deno KV takes 800 KiB in one commit.
+ */
+const PER_WRITE = 32;
 
 /** Puts that wait for the KV, written as they come; see the module. */
 export class WorkPuts<T> {
@@ -95,7 +100,11 @@ export class WorkPuts<T> {
           const size = await this.#place.count.forBound(this.#place.bound);
           const refused = batch.splice(Math.max(0, this.#place.bound - size));
           for (const put of refused) put.done.reject(this.#full());
-          await Promise.all(batch.map((put) => this.#write(put)));
+          const writes: Promise<void>[] = [];
+          for (let at = 0; at < batch.length; at += PER_WRITE) {
+            writes.push(this.#writeAll(batch.slice(at, at + PER_WRITE)));
+          }
+          await Promise.all(writes);
         } catch (error) {
           for (const put of batch) put.done.reject(error);
         }
@@ -106,10 +115,37 @@ export class WorkPuts<T> {
   }
 
   /**
-   * One write per item, with the others that wait (the group commit): an
-   * item the KV refuses (too large for one write with the others, or at
-   * all) fails alone.
+   * One write for a few items, with the other writes that wait (the group
+   * commit); when the KV refuses it (too large for one write), one write
+   * per item, so that only an item too large on its own fails.
    */
+  async #writeAll(puts: Put<T>[]): Promise<void> {
+    if (puts.length === 1) return await this.#write(puts[0]);
+    const { kv, count, recent, label } = this.#place;
+    const keys = puts.map(() => this.#place.newKey());
+    let stamp: string | null;
+    try {
+      stamp = await groupCommitOf(kv).commitStamped((write) => {
+        puts.forEach((put, index) => write.set(keys[index], put.item));
+        write.sum(count.inKey, BigInt(puts.length));
+      });
+    } catch {
+      await Promise.all(puts.map((put) => this.#write(put)));
+      return;
+    }
+    if (stamp === null) {
+      for (const put of puts) {
+        put.done.reject(new SpacesError(`${label} refused a write`));
+      }
+      return;
+    }
+    count.added(puts.length);
+    recent.add(keys, puts.map((put) => put.item), stamp);
+    for (const put of puts) put.done.resolve();
+    this.#place.written();
+  }
+
+  /** One item in a write of its own (with the others that wait). */
   async #write(put: Put<T>): Promise<void> {
     const { kv, count, recent, label } = this.#place;
     const key = this.#place.newKey();
