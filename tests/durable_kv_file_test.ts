@@ -83,7 +83,11 @@ Deno.test({
     }).spawn();
     const writer = locker.stdin.getWriter();
     await writer.write(
-      new TextEncoder().encode("BEGIN EXCLUSIVE;\nSELECT 'locked';\n"),
+      // `.timeout`: BEGIN waits for the server's own writes (the catch-up
+      // runs after the start) instead of failing, so the lock is held.
+      new TextEncoder().encode(
+        ".timeout 10000\nBEGIN EXCLUSIVE;\nSELECT 'locked';\n",
+      ),
     );
     // Wait for the lock to be held: sqlite3 prints once it ran BEGIN.
     const reader = locker.stdout.getReader();

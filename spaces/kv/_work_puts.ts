@@ -49,6 +49,8 @@ export class WorkPuts<T> {
   #place: PutPlace<T>;
   #pending: Put<T>[] = [];
   #committing?: Promise<void>;
+  /** Items whose write is under way. */
+  #writing = 0;
   #deadlines: FixedDeadlines;
 
   constructor(place: PutPlace<T>) {
@@ -67,7 +69,9 @@ export class WorkPuts<T> {
    */
   async put(item: T): Promise<void> {
     // Puts wait here while the KV is slow or locked: no more than fit.
-    if (this.#pending.length >= this.#place.bound) throw this.#full();
+    if (this.#pending.length + this.#writing >= this.#place.bound) {
+      throw this.#full();
+    }
     const put: Put<T> = { item, done: Promise.withResolvers(), late: false };
     this.#pending.push(put);
     this.#committing ??= this.#commitAll();
@@ -97,14 +101,19 @@ export class WorkPuts<T> {
         try {
           // Take what fits under the bound and refuse only the rest: a
           // burst into an emptier queue must not be refused whole.
-          const size = await this.#place.count.forBound(this.#place.bound);
+          const size = await this.#place.count.forBound(this.#place.bound) +
+            this.#writing;
           const refused = batch.splice(Math.max(0, this.#place.bound - size));
           for (const put of refused) put.done.reject(this.#full());
-          const writes: Promise<void>[] = [];
+          // Not awaited: the next batch need not wait for this one's
+          // commit (the group commit keeps the order, and may join them).
           for (let at = 0; at < batch.length; at += PER_WRITE) {
-            writes.push(this.#writeAll(batch.slice(at, at + PER_WRITE)));
+            const puts = batch.slice(at, at + PER_WRITE);
+            this.#writing += puts.length;
+            void this.#writeAll(puts).finally(() =>
+              this.#writing -= puts.length
+            );
           }
-          await Promise.all(writes);
         } catch (error) {
           for (const put of batch) put.done.reject(error);
         }
