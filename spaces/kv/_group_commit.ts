@@ -18,6 +18,7 @@
  * @module
  */
 
+import { setImmediate } from "node:timers";
 import { retryLocked } from "../_kv_retry.ts";
 
 /**
@@ -37,8 +38,8 @@ interface Waiting {
 const MAX_CHECKS = 100;
 const MAX_MUTATIONS = 1000;
 const MAX_WRITES = 64;
-/** Milliseconds a commit waits for company under load. */
-const COMMIT_DELAY = 1;
+/** Milliseconds since the last commit under which it counts as load. */
+const RECENT = 2;
 /**
  * Writes in the last commit from which on a commit waits: one event's own
  * writes come in twos (its job's end and its room's cursor), a burst's by
@@ -120,15 +121,16 @@ export class GroupCommit {
     try {
       while (this.#waiting.length > 0) {
         // Under load (the last commit, just now, carried several writes),
-        // a moment's wait lets more writes join: a commit costs a sync to
-        // disk and the KV makes one at a time, so fewer, fuller commits
-        // carry more events a second, for less CPU each. The writes of a
-        // conversation's pace are committed at once.
+        // one turn of the event loop lets the writes of the requests and
+        // answers that came meanwhile join: a commit costs a sync to disk
+        // and the KV makes one at a time, so fewer, fuller commits carry
+        // more events a second, for less CPU each. (A timer would wait 2
+        // ms at least here.) A conversation's writes are committed at once.
         if (
           this.#lastBatch >= LOADED && this.#waiting.length < MAX_WRITES / 2 &&
-          performance.now() - this.#lastEnd < COMMIT_DELAY * 2
+          performance.now() - this.#lastEnd < RECENT
         ) {
-          await new Promise((resolve) => setTimeout(resolve, COMMIT_DELAY));
+          await new Promise((resolve) => setImmediate(resolve));
         }
         const batch = this.#take();
         this.#lastBatch = batch.length;
