@@ -125,14 +125,19 @@ export async function runJob<T>(
   id: string,
   entry: Deno.KvEntry<T>,
   attempts: number,
-  claimed?: string,
+  options: {
+    /** The key of the list's `alsoClaim`, when claimed with the item. */
+    claimed?: string;
+    /** Called once the handler returned or threw, before the last write. */
+    handled?: () => void;
+  } = {},
 ): Promise<void> {
   // Mutations the job joined to its last write; `undefined` once that
   // write has begun, so a late one is committed by its owner instead.
   let extra: Joined[] | undefined = [];
   const job: WorkJob = {
     join: (mutate) => extra ? (extra.push(mutate), true) : false,
-    claimed,
+    claimed: options.claimed,
   };
   const take = () => {
     const joined = extra ?? [];
@@ -141,7 +146,11 @@ export async function runJob<T>(
   };
   let joined: Joined[] | undefined;
   try {
-    await handler(entry.value, job);
+    try {
+      await handler(entry.value, job);
+    } finally {
+      options.handled?.();
+    }
     joined = take();
     await finish(place, id, entry, joined);
   } catch (error) {

@@ -60,7 +60,10 @@ export class KvWorkList<T> {
   #logger: Logger;
   #alsoClaim: KvWorkListOptions<T>["alsoClaim"];
   #puts: WorkPuts<T>;
+  /** Jobs whose handler runs: they take the room. */
   #inFlight = new Map<string, Promise<void>>();
+  /** All jobs not ended, those writing their end included. */
+  #jobs = new Map<string, Promise<void>>();
   /** Jobs that `stop()` handed back to the list while they ran. */
   #abandoned = new Set<string>();
   /** How to give back the other claims of the jobs under way. */
@@ -140,7 +143,7 @@ export class KvWorkList<T> {
   async drain(deadline: number): Promise<boolean> {
     const end = Date.now() + deadline;
     while (Date.now() < end) {
-      if (this.#inFlight.size === 0 && await this.size() <= 0) {
+      if (this.#jobs.size === 0 && await this.size() <= 0) {
         await this.stop();
         return true;
       }
@@ -166,8 +169,10 @@ export class KvWorkList<T> {
       await this.#releases.get(id)?.().catch(() => {});
     }
     this.#releases.clear();
-    // Jobs that ended have their last write waiting to be committed: it
-    // goes in before the KV may be closed, or they would run again.
+    // Jobs whose handler returned are writing their end: it goes in before
+    // the KV may be closed, or they would run again.
+    const ending = [...this.#jobs].filter(([id]) => !this.#abandoned.has(id));
+    await Promise.allSettled(ending.map(([, job]) => job));
     await groupCommitOf(this.#kv).flush();
   }
 
@@ -179,7 +184,7 @@ export class KvWorkList<T> {
   async #settled(limit: number): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
-      Promise.race([...this.#inFlight.values(), this.#wake.promise]),
+      Promise.race([...this.#jobs.values(), this.#wake.promise]),
       new Promise((resolve) => timer = setTimeout(resolve, Math.max(0, limit))),
     ]);
     clearTimeout(timer);
@@ -337,14 +342,24 @@ export class KvWorkList<T> {
     };
     const release = this.#alsoClaim?.(entry.value).release;
     if (release) this.#releases.set(id, release);
-    const job = runJob(place, handler, id, entry, attempts, claimed).finally(
-      () => {
-        this.#inFlight.delete(id);
-        this.#releases.delete(id);
-        this.#wakeUp();
-      },
-    );
+    // The room is the handler's: once it returned, the job's last write
+    // (with the group's next commit) no longer holds a place, and the
+    // item's claim keeps it from being taken again meanwhile.
+    const handled = () => {
+      if (!this.#inFlight.delete(id)) return;
+      this.#releases.delete(id);
+      this.#wakeUp();
+    };
+    const job = runJob(place, handler, id, entry, attempts, {
+      claimed,
+      handled,
+    }).finally(() => {
+      handled();
+      this.#jobs.delete(id);
+      this.#wakeUp();
+    });
     this.#inFlight.set(id, job);
+    this.#jobs.set(id, job);
   }
 
   #wakeUp(): void {
