@@ -62,6 +62,8 @@ export class KvWorkList<T> {
   #puts: WorkPuts<T>;
   /** Jobs whose handler runs: they take the room. */
   #inFlight = new Map<string, Promise<void>>();
+  /** Claims being written, by item id: they take the room too. */
+  #claiming = new Map<string, Promise<void>>();
   /** All jobs not ended, those writing their end included. */
   #jobs = new Map<string, Promise<void>>();
   /** Jobs that `stop()` handed back to the list while they ran. */
@@ -143,7 +145,10 @@ export class KvWorkList<T> {
   async drain(deadline: number): Promise<boolean> {
     const end = Date.now() + deadline;
     while (Date.now() < end) {
-      if (this.#jobs.size === 0 && await this.size() <= 0) {
+      if (
+        this.#jobs.size === 0 && this.#claiming.size === 0 &&
+        await this.size() <= 0
+      ) {
         await this.stop();
         return true;
       }
@@ -161,6 +166,7 @@ export class KvWorkList<T> {
     this.#running = false;
     this.#wakeUp();
     await this.#loop;
+    await Promise.allSettled(this.#claiming.values());
     const abandoned = [...this.#inFlight.keys()];
     this.#inFlight.clear();
     for (const id of abandoned) {
@@ -184,7 +190,11 @@ export class KvWorkList<T> {
   async #settled(limit: number): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
-      Promise.race([...this.#jobs.values(), this.#wake.promise]),
+      Promise.race([
+        ...this.#jobs.values(),
+        ...this.#claiming.values(),
+        this.#wake.promise,
+      ]),
       new Promise((resolve) => timer = setTimeout(resolve, Math.max(0, limit))),
     ]);
     clearTimeout(timer);
@@ -204,7 +214,10 @@ export class KvWorkList<T> {
         );
       }
       if (!this.#running) break;
-      if (took && this.#inFlight.size < this.#concurrency) continue;
+      if (
+        took &&
+        this.#inFlight.size + this.#claiming.size < this.#concurrency
+      ) continue;
       // Wait for a put here, a job's end, or the next look at the KV.
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
@@ -221,11 +234,11 @@ export class KvWorkList<T> {
     }
   }
 
-  /** Claims items while there is room; true when it started a job. */
+  /** Claims items while there is room; true when it began claiming some. */
   async #takeSome(
     handler: (item: T, job: WorkJob) => Promise<void>,
   ): Promise<boolean> {
-    const room = this.#concurrency - this.#inFlight.size;
+    const room = this.#concurrency - this.#inFlight.size - this.#claiming.size;
     if (room <= 0) return false;
     const now = Date.now();
     // The KV is read at the interval (for what other instances put, what
@@ -240,49 +253,54 @@ export class KvWorkList<T> {
     // instances): read again next time, not after the interval.
     this.#readMore = readDue &&
       entries.slice(room).some((entry) => !this.#recent.has(entry.key));
-    // Most items were never claimed: each is claimed with no read, with
-    // its other claim, and the group commit writes them together.
-    const fresh = this.#running ? entries.slice(0, room) : [];
-    this.#recent.forget(fresh);
-    const others = fresh.map((entry) => this.#alsoClaim?.(entry.value));
-    const claimed = await Promise.all(
-      fresh.map((entry, index) =>
-        claimFresh(this.#kv, entry, this.#claimKey(entry), {
-          until: now + this.#lease,
-          attempts: 1,
-        }, others[index]?.build).catch(() => false)
-      ),
-    );
-    let left = room;
-    const rest: Deno.KvEntry<T>[] = [];
-    fresh.forEach((entry, index) => {
-      if (!claimed[index]) return rest.push(entry);
-      this.#begin(handler, entry, 1, others[index]?.key);
-      left--;
+    if (!this.#running) return false;
+    const taken = entries.slice(0, room);
+    this.#recent.forget(taken);
+    for (const entry of taken) this.#claim(handler, entry, now);
+    return taken.length > 0;
+  }
+
+  /**
+   * Claims an item, and begins its job once the claim is written. Not
+   * awaited: the loop goes on taking items while the group commit writes
+   * the claims, together.
+   */
+  #claim(
+    handler: (item: T, job: WorkJob) => Promise<void>,
+    entry: Deno.KvEntry<T>,
+    now: number,
+  ): void {
+    const id = idOf(entry.key);
+    const key = this.#claimKey(entry);
+    // Most items were never claimed: claimed with no read, with their
+    // other claim in the same write.
+    const other = this.#alsoClaim?.(entry.value);
+    const claim = { until: now + this.#lease, attempts: 1 };
+    const claiming = (async () => {
+      let attempts: number | undefined = 1;
+      let claimed = other?.key;
+      if (!await claimFresh(this.#kv, entry, key, claim, other?.build)) {
+        // Held elsewhere, lapsed, or with its other claim held (then the
+        // job claims that itself, and finds why): alone.
+        attempts = await claimOne(this.#kv, entry, key, now, this.#lease);
+        claimed = undefined;
+      }
+      if (attempts === undefined) return;
+      if (this.#running) return this.#begin(handler, entry, attempts, claimed);
+      // Stopped meanwhile: given back at once, for the next start.
+      await this.#kv.delete(key);
+      if (claimed) await other?.release?.();
+    })().catch((error) =>
+      this.#logger.warn(
+        `Could not claim a queued delivery in ${this.#label}: ${
+          messageOf(error)
+        }`,
+      )
+    ).finally(() => {
+      this.#claiming.delete(id);
+      this.#wakeUp();
     });
-    // In place of those not taken (held elsewhere, lapsed, or with their
-    // other claim held: then the job claims that itself, and finds why),
-    // others one by one. No more than the room: the room that jobs free
-    // meanwhile is for the next round, whose claims share a commit.
-    rest.push(...entries.slice(fresh.length));
-    for (const entry of rest) {
-      if (
-        !this.#running || left <= 0 ||
-        this.#inFlight.size >= this.#concurrency
-      ) break;
-      this.#recent.forget([entry]);
-      const attempts = await claimOne(
-        this.#kv,
-        entry,
-        this.#claimKey(entry),
-        now,
-        this.#lease,
-      );
-      if (attempts === undefined) continue;
-      left--;
-      this.#begin(handler, entry, attempts);
-    }
-    return left < room;
+    this.#claiming.set(id, claiming);
   }
 
   /**
@@ -295,7 +313,7 @@ export class KvWorkList<T> {
     this.#listedAt = now;
     // A job that ends during the read leaves its item in what the read
     // returns: the ids under way when it began are not to be claimed.
-    const held = new Set(this.#inFlight.keys());
+    const held = new Set([...this.#inFlight.keys(), ...this.#claiming.keys()]);
     return await retryLocked(async () => {
       for await (
         const claim of this.#kv.list<Claim>({ prefix: this.#key("claim") })
