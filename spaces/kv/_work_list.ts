@@ -58,7 +58,7 @@ export class KvWorkList<T> {
   #attempts: number;
   #label: string;
   #logger: Logger;
-  #alsoClaim: KvWorkListOptions<T>["alsoClaim"];
+  #options: KvWorkListOptions<T>;
   #puts: WorkPuts<T>;
   /** Jobs whose handler runs: they take the room. */
   #inFlight = new Map<string, Promise<void>>();
@@ -90,7 +90,7 @@ export class KvWorkList<T> {
     this.#attempts = options.attempts ?? 6;
     this.#label = options.label ?? "the KV";
     this.#logger = options.logger;
-    this.#alsoClaim = options.alsoClaim;
+    this.#options = options;
     this.#count = new WorkCount(kv, (...parts) => this.#key(...parts));
     this.#puts = new WorkPuts({
       kv,
@@ -272,16 +272,15 @@ export class KvWorkList<T> {
   ): void {
     const id = idOf(entry.key);
     const key = this.#claimKey(entry);
-    // Most items were never claimed: claimed with no read, with their
-    // other claim in the same write.
-    const other = this.#alsoClaim?.(entry.value);
+    this.#options.prepare?.(entry.value);
+    // Most items were never claimed: no read, the other claim joined.
+    const other = this.#options.alsoClaim?.(entry.value);
     const claim = { until: now + this.#lease, attempts: 1 };
     const claiming = (async () => {
       let attempts: number | undefined = 1;
       let claimed = other?.key;
       if (!await claimFresh(this.#kv, entry, key, claim, other?.build)) {
-        // Held elsewhere, lapsed, or with its other claim held (then the
-        // job claims that itself, and finds why): alone.
+        // Held, lapsed, or its other claim held (the job finds why): alone.
         attempts = await claimOne(this.#kv, entry, key, now, this.#lease);
         claimed = undefined;
       }
@@ -358,7 +357,7 @@ export class KvWorkList<T> {
       logger: this.#logger,
       abandoned: this.#abandoned,
     };
-    const release = this.#alsoClaim?.(entry.value).release;
+    const release = this.#options.alsoClaim?.(entry.value).release;
     if (release) this.#releases.set(id, release);
     // The room is the handler's: once it returned, the job's last write
     // (with the group's next commit) no longer holds a place, and the

@@ -43,6 +43,11 @@ export interface KvWorkListOptions<T = unknown> {
      */
     release?: () => Promise<void>;
   };
+  /**
+   * Called when an item is taken, before its claim is written: work that
+   * may begin early (a fetch its handler will need), never its effects.
+   */
+  prepare?: (item: T) => void;
   /** What the KV is, for log lines and errors: its file. @default "the KV" */
   label?: string;
   logger: Logger;

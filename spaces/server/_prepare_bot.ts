@@ -8,6 +8,7 @@ import { KvWorkList } from "../kv/_work_list.ts";
 import type { Logger } from "../log.ts";
 import type { WebexDelivery } from "../webex/delivery.ts";
 import { deliveryKey } from "../webex/_inbound.ts";
+import { connectionOf } from "../webex/_connection.ts";
 import { WebexSpace } from "../webex/space.ts";
 import { connectAndBond } from "./_bond.ts";
 import { kvPlace, openKvAt } from "./_durable_kv.ts";
@@ -88,6 +89,8 @@ export async function prepareBot(
       lease,
       label: place.label,
       logger,
+      // The message is fetched while the claim is written.
+      prepare: (delivery) => connectionOf(space)?.prefetch(delivery),
       // The event's dedupe claim is written with the delivery's claim.
       alsoClaim: (delivery) => {
         const key = deliveryKey(delivery);

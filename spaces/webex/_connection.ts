@@ -29,7 +29,8 @@ import {
   receiveDelivery,
   signedBeforeConnect,
 } from "./_inbound.ts";
-import { attachmentNamer } from "./_pipeline.ts";
+import { attachmentNamer, AUDIT_HOOK } from "./_pipeline.ts";
+import { Prefetches } from "./_prefetch.ts";
 import { Poller } from "./_polling.ts";
 import { reportPullActivity } from "../_run_loop.ts";
 import { AUDIT_HOOKS, BOT_HOOKS, WebhookRegistry } from "./_webhooks.ts";
@@ -70,6 +71,7 @@ export class WebexConnection {
   #dedupe: DedupeStore;
   #poller: Poller;
   #inbound?: InboundDeps;
+  #prefetches = new Prefetches();
   #hooks = new WebhookRegistry();
   #registered?: { hookUrl: string; options: RegisterOptions };
 
@@ -307,7 +309,20 @@ export class WebexConnection {
       noteHandled: (message) => this.#poller.noteHandled(message),
       isBehind: (roomId, stamp) => this.#poller.isBehind(roomId, stamp),
       nameAttachment: attachmentNamer(logger),
+      prefetched: this.#prefetches,
     };
+  }
+
+  /**
+   * Begins fetching the message of a queued delivery, for its handling to
+   * take (a queue calls it while it writes the delivery's claim).
+   */
+  prefetch(delivery: WebexDelivery): void {
+    if (
+      delivery.resource !== "messages" || delivery.event !== "created" ||
+      delivery.hook === AUDIT_HOOK || !this.#inbound
+    ) return;
+    this.#prefetches.start(this.client, delivery.data.id);
   }
 
   #newClient(token: string): WebexClient {

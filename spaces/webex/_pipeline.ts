@@ -17,6 +17,7 @@ import type { WebexMessage } from "./api/types.ts";
 import type { WebexClient } from "./client.ts";
 import { sameWebexId, uuidOf } from "./ids.ts";
 import { messageFromWebex } from "./normalise.ts";
+import type { Prefetches } from "./_prefetch.ts";
 
 /** Name of the webhook that feeds `fan` with the audit token. */
 export const AUDIT_HOOK = "shellbot-audit";
@@ -35,6 +36,8 @@ export interface PipelineDeps {
   logger: Logger;
   /** Fills `attachment` with the file's name; never throws. */
   nameAttachment(message: Message, client: WebexClient): Promise<void>;
+  /** Messages a queue began to fetch ahead, taken instead of fetching. */
+  prefetched?: Prefetches;
 }
 
 /** One message to handle, and how its path differs. */
@@ -135,7 +138,8 @@ async function deliverMessage(
   let json = job.json;
   if (!json) {
     try {
-      json = await getMessage(client, job.id);
+      json = await (!isAudit && deps.prefetched?.take(job.id) ||
+        getMessage(client, job.id));
     } catch (error) {
       if (!job.isRefusal?.(error)) throw error;
       deps.logger.info(

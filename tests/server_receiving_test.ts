@@ -81,3 +81,54 @@ Deno.test("startServer returns while the catch-up is still running the bot on wh
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+// The queue begins fetching a delivery's message while it writes the claim;
+// the handling takes that answer: one GET per message, not two.
+Deno.test("the server fetches each queued message once: the fetch begun with the claim is the one the handling uses", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "shellbot_prefetch_" });
+  await using webex = await FakeWebex.start();
+  const alice = webex.addUser({ email: "alice@acme.com" });
+  const room = webex.addRoom({ title: "Ops", members: [alice] });
+  await using front = openFrontDoor();
+  const seen: string[] = [];
+  const all = Promise.withResolvers<void>();
+  const running = await startServer({
+    bot: (event) => {
+      if (event.type !== "message") return;
+      seen.push(String(event.text));
+      if (seen.length === 5) all.resolve();
+    },
+    settings: {
+      space: {
+        room: "Ops",
+        token: webex.bot.token,
+        api_url: webex.url,
+        webhook_secret: "prefetch-secret",
+      },
+      server: { url: front.url },
+    },
+    env: () => undefined,
+    kv: `${dir}/kv.sqlite3`,
+    logger: quietLogger,
+    hostname: "127.0.0.1",
+    port: 0,
+  });
+  front.route(running.address);
+  try {
+    const before = webex.requestCount("GET /messages/{id}");
+    for (let index = 0; index < 5; index++) {
+      webex.simulateMessage({
+        from: alice,
+        roomId: String(room.id),
+        text: `m${index}`,
+        mentions: [webex.bot],
+      });
+    }
+    await withDeadline(all.promise, 30_000, () => new Error(`saw ${seen}`));
+    assert.deepEqual(seen.toSorted(), ["m0", "m1", "m2", "m3", "m4"]);
+    assert.equal(webex.requestCount("GET /messages/{id}") - before, 5);
+  } finally {
+    await running.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
