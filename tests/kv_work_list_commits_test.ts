@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { KvWorkList, type WorkJob } from "../spaces/kv/_work_list.ts";
-import { KvDedupeStore } from "../spaces/kv/dedupe_store.ts";
+import { BusyError, KvDedupeStore } from "../spaces/kv/dedupe_store.ts";
 import { quietLogger } from "../spaces/log.ts";
 import { withDeadline } from "../spaces/_sleep.ts";
 
@@ -229,6 +229,64 @@ Deno.test("KvWorkList: an event held elsewhere costs its item no attempt: it wai
         kv.list({ prefix: ["shellbot", "work", "undelivered"] }),
       )).length,
       0,
+    );
+  } finally {
+    await list.stop();
+  }
+});
+
+Deno.test("KvWorkList.stop gives back only the event claims its jobs hold: another instance's stays", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const store = new KvDedupeStore(kv);
+  // Another instance is handling the event.
+  assert.equal(await new KvDedupeStore(kv).claim("message:1"), true);
+  const list = new KvWorkList<string>(kv, {
+    logger,
+    alsoClaim: (key) => ({
+      key,
+      build: (write) => store.claimIn(write, key),
+      release: () => store.release(key),
+    }),
+  });
+  await list.put("message:1");
+  const started = Promise.withResolvers<void>();
+  // Its claim with the item failed: the job runs without it, and stops
+  // before its own claim.
+  list.start(async () => {
+    started.resolve();
+    await new Promise(() => {});
+  });
+  await started.promise;
+  await list.stop();
+  await assert.rejects(() => store.claim("message:1"), BusyError);
+});
+
+Deno.test("KvWorkList: an item whose event another instance handles is taken again within seconds of that end, not at the end of its lease", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const holder = new KvDedupeStore(kv, { lease: 600_000 });
+  assert.equal(await holder.claim("m"), true);
+  const store = new KvDedupeStore(kv);
+  const list = new KvWorkList<string>(kv, { logger });
+  await list.put("m");
+  const outcome = Promise.withResolvers<string>();
+  let tries = 0;
+  list.start((key, job) =>
+    store.completingIn(job, async () => {
+      let claimed: boolean;
+      try {
+        claimed = await store.claim(key);
+      } catch (error) {
+        // Busy: the holder ends right after this first try.
+        if (++tries === 1) await holder.complete("m");
+        throw error;
+      }
+      outcome.resolve(claimed ? "handled" : "duplicate");
+    })
+  );
+  try {
+    assert.equal(
+      await withDeadline(outcome.promise, 30_000, "waited for the lease"),
+      "duplicate",
     );
   } finally {
     await list.stop();

@@ -24,6 +24,8 @@ export interface JobPlace {
 }
 
 const COUNT_OUT = "out";
+/** Milliseconds an item waits at most for its event, held elsewhere. */
+const BUSY_WAIT = 3_000;
 
 /**
  * What a running job can do beyond its item: add mutations to the atomic
@@ -223,10 +225,11 @@ async function failed<T>(
       .sum(place.key("count", COUNT_OUT), 1n).commit();
     return;
   }
-  // 1, 3, 9, 27, 60 s: the same line as the library's other retries; a
-  // busy event until its claim lapses (at least 1 s, at most 60 s).
+  // 1, 3, 9, 27, 60 s: the same line as the library's other retries. A
+  // busy event: a few seconds (its holder may end in a moment, or have
+  // died: then its claim lapses at `until`), never past that.
   const wait = busy
-    ? Math.min(60_000, Math.max(1_000, error.until - Date.now()))
+    ? Math.min(BUSY_WAIT, Math.max(1_000, error.until - Date.now()))
     : Math.min(60_000, 1_000 * 3 ** (attempts - 1));
   if (busy) {
     place.logger.debug(

@@ -114,13 +114,7 @@ export class KvWorkList<T> {
     return this.#count.size();
   }
 
-  /**
-   * Writes an item durably; resolves once it is in the KV.
-   *
-   * @throws {QueueFullError} When the queue holds its bound.
-   * @throws {SpacesError} When the KV did not answer within `putDeadline`
-   * (a file locked by another process).
-   */
+  /** Writes an item durably; resolves once it is in the KV (see `WorkPuts`). */
   put(item: T): Promise<void> {
     return this.#puts.put(item);
   }
@@ -286,8 +280,11 @@ export class KvWorkList<T> {
       }
       if (attempts === undefined) return;
       if (this.#running) return this.#begin(handler, entry, attempts, claimed);
-      // Stopped meanwhile: given back at once, for the next start.
-      await this.#kv.delete(key);
+      // Stopped meanwhile: given back at once, for the next start (with
+      // the attempts before this one, so that they still count).
+      await (attempts > 1
+        ? this.#kv.set(key, { until: 0, attempts: attempts - 1 })
+        : this.#kv.delete(key));
       if (claimed) await other?.release?.();
     })().catch((error) =>
       this.#logger.warn(
@@ -312,7 +309,7 @@ export class KvWorkList<T> {
     this.#listedAt = now;
     // A job that ends during the read leaves its item in what the read
     // returns: the ids under way when it began are not to be claimed.
-    const held = new Set([...this.#inFlight.keys(), ...this.#claiming.keys()]);
+    const held = new Set([...this.#jobs.keys(), ...this.#claiming.keys()]);
     return await retryLocked(async () => {
       for await (
         const claim of this.#kv.list<Claim>({ prefix: this.#key("claim") })
@@ -357,7 +354,8 @@ export class KvWorkList<T> {
       logger: this.#logger,
       abandoned: this.#abandoned,
     };
-    const release = this.#options.alsoClaim?.(entry.value).release;
+    // Only a claim this job holds is given back at a stop.
+    const release = claimed && this.#options.alsoClaim?.(entry.value).release;
     if (release) this.#releases.set(id, release);
     // The room is the handler's: once it returned, the job's last write
     // (with the group's next commit) no longer holds a place, and the

@@ -43,6 +43,8 @@ const BATCH = 200;
  * Deno KV takes 800 KiB in one commit.
  */
 const PER_WRITE = 32;
+/** Items being written at most; the others wait in `#pending`. */
+const MOST_WRITING = 4 * PER_WRITE;
 
 /** Puts that wait for the KV, written as they come; see the module. */
 export class WorkPuts<T> {
@@ -74,7 +76,7 @@ export class WorkPuts<T> {
     }
     const put: Put<T> = { item, done: Promise.withResolvers(), late: false };
     this.#pending.push(put);
-    this.#committing ??= this.#commitAll();
+    this.#pump();
     // One timer for the deadlines of all the puts under way.
     const wait = this.#deadlines.start(() => {
       put.late = true;
@@ -91,13 +93,29 @@ export class WorkPuts<T> {
     }
   }
 
-  /** Commits what waits, a batch at a time, until nothing waits. */
+  #pump(): void {
+    // Only with something to do: `#commitAll` that returns at once would
+    // clear `#committing` before it is set, and no put would start it again.
+    if (
+      !this.#committing && this.#pending.length > 0 &&
+      this.#writing < MOST_WRITING
+    ) this.#committing = this.#commitAll();
+  }
+
+  /**
+   * Hands what waits to the group commit, a batch at a time, while fewer
+   * than `MOST_WRITING` items are being written: the rest wait here, where
+   * a put given up on can still be left out.
+   */
   async #commitAll(): Promise<void> {
     try {
-      while (this.#pending.length > 0) {
+      while (this.#pending.length > 0 && this.#writing < MOST_WRITING) {
         // A put given up on (answered 503) is not written: Webex delivers
         // it again, and the queue does not fill with copies.
-        const batch = this.#pending.splice(0, BATCH).filter((put) => !put.late);
+        const batch = this.#pending.splice(
+          0,
+          Math.min(BATCH, MOST_WRITING - this.#writing),
+        ).filter((put) => !put.late);
         try {
           // Take what fits under the bound and refuse only the rest: a
           // burst into an emptier queue must not be refused whole.
@@ -110,9 +128,10 @@ export class WorkPuts<T> {
           for (let at = 0; at < batch.length; at += PER_WRITE) {
             const puts = batch.slice(at, at + PER_WRITE);
             this.#writing += puts.length;
-            void this.#writeAll(puts).finally(() =>
-              this.#writing -= puts.length
-            );
+            void this.#writeAll(puts).finally(() => {
+              this.#writing -= puts.length;
+              this.#pump();
+            });
           }
         } catch (error) {
           for (const put of batch) put.done.reject(error);
@@ -139,7 +158,10 @@ export class WorkPuts<T> {
         write.sum(count.inKey, BigInt(puts.length));
       });
     } catch {
-      await Promise.all(puts.map((put) => this.#write(put)));
+      // Too large together: apart, but not those given up on meanwhile.
+      await Promise.all(
+        puts.filter((put) => !put.late).map((put) => this.#write(put)),
+      );
       return;
     }
     if (stamp === null) {

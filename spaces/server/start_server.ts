@@ -128,8 +128,11 @@ export async function startServer(
         // Refused from now on: Webex delivers again, to another instance
         // or to the next start, and catch-up brings the messages.
         accepting = false;
+        // One deadline for the whole stop: the catch-up's wait, then the
+        // queue's drain, have `server.drain` seconds together.
+        const end = Date.now() + bot.drainDeadline;
         await receiving.stop();
-        const left = await bot.stop();
+        const left = await bot.stop(Math.max(0, end - Date.now()));
         await listening.shutdown();
         return left;
       })(),
