@@ -250,7 +250,8 @@ export class KvWorkList<T> {
     if (!this.#running) return false;
     const taken = entries.slice(0, room);
     this.#recent.forget(taken);
-    for (const entry of taken) this.#claim(handler, entry, now);
+    // Work begun early only for items put here: others may be another's.
+    for (const entry of taken) this.#claim(handler, entry, now, !readDue);
     return taken.length > 0;
   }
 
@@ -263,10 +264,11 @@ export class KvWorkList<T> {
     handler: (item: T, job: WorkJob) => Promise<void>,
     entry: Deno.KvEntry<T>,
     now: number,
+    prepare: boolean,
   ): void {
     const id = idOf(entry.key);
     const key = this.#claimKey(entry);
-    this.#options.prepare?.(entry.value);
+    if (prepare) this.#options.prepare?.(entry.value);
     // Most items were never claimed: no read, the other claim joined.
     const other = this.#options.alsoClaim?.(entry.value);
     const claim = { until: now + this.#lease, attempts: 1 };

@@ -44,8 +44,9 @@ export interface KvWorkListOptions<T = unknown> {
     release?: () => Promise<void>;
   };
   /**
-   * Called when an item is taken, before its claim is written: work that
-   * may begin early (a fetch its handler will need), never its effects.
+   * Called when an item put by this process is taken, before its claim is
+   * written: work that may begin early (a fetch its handler will need),
+   * never its effects. Items read from the KV may be another instance's.
    */
   prepare?: (item: T) => void;
   /** What the KV is, for log lines and errors: its file. @default "the KV" */
