@@ -18,11 +18,6 @@ export class RecentItems<T> {
   #entries = new Map<string, Deno.KvEntry<T>>();
   #missed = false;
 
-  /** Items waiting here. */
-  get size(): number {
-    return this.#entries.size;
-  }
-
   /** True when items were left out (past the bound) and not read since. */
   get missed(): boolean {
     return this.#missed;

@@ -274,20 +274,20 @@ export class KvWorkList<T> {
     const claim = { until: now + this.#lease, attempts: 1 };
     const claiming = (async () => {
       let attempts: number | undefined = 1;
-      let claimed = other?.key;
+      let held = other; // the other claim, when it went with the item's
       if (!await claimFresh(this.#kv, entry, key, claim, other?.build)) {
         // Held, lapsed, or its other claim held (the job finds why): alone.
         attempts = await claimOne(this.#kv, entry, key, now, this.#lease);
-        claimed = undefined;
+        held = undefined;
       }
       if (attempts === undefined) return;
-      if (this.#running) return this.#begin(handler, entry, attempts, claimed);
+      if (this.#running) return this.#begin(handler, entry, attempts, held);
       // Stopped meanwhile: given back at once, for the next start (with
       // the attempts before this one, so that they still count).
       await (attempts > 1
         ? this.#kv.set(key, { until: 0, attempts: attempts - 1 })
         : this.#kv.delete(key));
-      if (claimed) await other?.release?.();
+      await held?.release?.();
     })().catch((error) =>
       this.#logger.warn(
         `Could not claim a queued delivery in ${this.#label}: ${
@@ -345,7 +345,7 @@ export class KvWorkList<T> {
     handler: (item: T, job: WorkJob) => Promise<void>,
     entry: Deno.KvEntry<T>,
     attempts: number,
-    claimed?: string,
+    held?: { key: string; release?: () => Promise<void> },
   ): void {
     const id = idOf(entry.key);
     const place: JobPlace = {
@@ -357,8 +357,7 @@ export class KvWorkList<T> {
       abandoned: this.#abandoned,
     };
     // Only a claim this job holds is given back at a stop.
-    const release = claimed && this.#options.alsoClaim?.(entry.value).release;
-    if (release) this.#releases.set(id, release);
+    if (held?.release) this.#releases.set(id, held.release);
     // The room is the handler's: once it returned, the job's last write
     // (with the group's next commit) no longer holds a place, and the
     // item's claim keeps it from being taken again meanwhile.
@@ -368,7 +367,7 @@ export class KvWorkList<T> {
       this.#wakeUp();
     };
     const job = runJob(place, handler, id, entry, attempts, {
-      claimed,
+      claimed: held?.key,
       handled,
     }).finally(() => {
       handled();

@@ -31,8 +31,7 @@ export interface KvWorkListOptions<T = unknown> {
    * Another claim to write with each item's first claim, in the same write
    * (such as the dedupe record of the event the item carries): its key,
    * which the job gets as `claimed`, and the write. When that write fails
-   * (the other claim is held), the item is claimed alone. It is asked for
-   * every job (also those claimed alone), for `release`.
+   * (the other claim is held), the item is claimed alone.
    */
   alsoClaim?: (item: T) => {
     key: string;

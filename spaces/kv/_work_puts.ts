@@ -148,7 +148,6 @@ export class WorkPuts<T> {
    * per item, so that only an item too large on its own fails.
    */
   async #writeAll(puts: Put<T>[]): Promise<void> {
-    if (puts.length === 1) return await this.#write(puts[0]);
     const { kv, count, recent, label } = this.#place;
     const keys = puts.map(() => this.#place.newKey());
     let stamp: string | null;
@@ -157,10 +156,11 @@ export class WorkPuts<T> {
         puts.forEach((put, index) => write.set(keys[index], put.item));
         write.sum(count.inKey, BigInt(puts.length));
       });
-    } catch {
+    } catch (error) {
+      if (puts.length === 1) return puts[0].done.reject(error);
       // Too large together: apart, but not those given up on meanwhile.
       await Promise.all(
-        puts.filter((put) => !put.late).map((put) => this.#write(put)),
+        puts.filter((put) => !put.late).map((put) => this.#writeAll([put])),
       );
       return;
     }
@@ -174,24 +174,6 @@ export class WorkPuts<T> {
     recent.add(keys, puts.map((put) => put.item), stamp);
     for (const put of puts) put.done.resolve();
     this.#place.written();
-  }
-
-  /** One item in a write of its own (with the others that wait). */
-  async #write(put: Put<T>): Promise<void> {
-    const { kv, count, recent, label } = this.#place;
-    const key = this.#place.newKey();
-    try {
-      const stamp = await groupCommitOf(kv).commitStamped((write) =>
-        void write.set(key, put.item).sum(count.inKey, 1n)
-      );
-      if (stamp === null) throw new SpacesError(`${label} refused a write`);
-      count.added(1);
-      recent.add([key], [put.item], stamp);
-      put.done.resolve();
-      this.#place.written();
-    } catch (error) {
-      put.done.reject(error);
-    }
   }
 
   #full(): QueueFullError {

@@ -67,7 +67,7 @@ export interface KvDedupeStoreOptions {
  * `claimed` is the key that the work's own claim claimed already
  * ({@linkcode KvDedupeStore.claimIn}).
  */
-export interface JoinableWrite {
+interface JoinableWrite {
   join(mutate: (write: Deno.AtomicOperation) => void): boolean;
   claimed?: string;
 }
